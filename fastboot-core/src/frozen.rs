@@ -1,0 +1,90 @@
+//! [`Frozen`]: the static behind each `#[fastboot::frozen]` function.
+
+use std::sync::OnceLock;
+
+use rkyv::Archived;
+
+use crate::archive::{self, Freezable};
+use crate::registry::Entry;
+use crate::report::{Origin, Outcome, Reason};
+use crate::thaw;
+
+/// A frozen static of type `T`: its registry entry and, once accessed, its
+/// archived value.
+///
+/// The first [`get`](Frozen::get) thaws the value from the snapshot or, if
+/// that is not possible, computes and archives it; exactly once, whichever
+/// thread gets there first. Later calls are a load and a branch.
+pub struct Frozen<T: Freezable> {
+    entry: Entry,
+    value: OnceLock<&'static Archived<T>>,
+}
+
+impl<T: Freezable> Frozen<T> {
+    /// A frozen static named `name`. `definition` hashes the function's
+    /// tokens; `freeze` computes the value and archives it deterministically.
+    pub const fn new(
+        name: &'static str,
+        definition: u64,
+        freeze: fn() -> Result<Vec<u8>, String>,
+    ) -> Self {
+        Frozen {
+            entry: Entry::new::<T>(name, definition, freeze),
+            value: OnceLock::new(),
+        }
+    }
+
+    /// The registry entry, to put in [`ENTRIES`](crate::registry::ENTRIES).
+    pub const fn entry(&'static self) -> &'static Entry {
+        &self.entry
+    }
+
+    /// The value: thawed, or computed by `compute`.
+    #[inline]
+    pub fn get(&'static self, compute: fn() -> T) -> &'static Archived<T> {
+        self.value.get_or_init(|| self.obtain(compute))
+    }
+
+    #[cold]
+    fn obtain(&'static self, compute: fn() -> T) -> &'static Archived<T> {
+        match self.thaw() {
+            Ok((value, origin)) => {
+                self.record(Outcome::Thawed(origin.clone()));
+                value
+            }
+            Err(reason) => {
+                thaw::not_thawed(&self.entry, &reason);
+                let bytes = Box::leak(Box::new(archive::archive(&compute())));
+                self.record(Outcome::Computed(reason));
+                // SAFETY: the bytes were just produced by archiving a `T`.
+                unsafe { rkyv::access_unchecked::<Archived<T>>(bytes) }
+            }
+        }
+    }
+
+    fn thaw(&'static self) -> Result<(&'static Archived<T>, &'static Origin), Reason> {
+        let (record, origin) = thaw::record(&self.entry)?;
+        thaw::check_data(
+            &record,
+            origin,
+            size_of::<Archived<T>>(),
+            align_of::<Archived<T>>(),
+        )?;
+        if !origin.is_embedded() {
+            archive::validate::<T>(record.bytes).map_err(Reason::Invalid)?;
+        }
+        // SAFETY: the bytes hold an archive of `T` with its root at the end,
+        // aligned and long enough for it (checked above). Bytes from outside
+        // the executable passed rkyv's validation just above. Bytes embedded
+        // in the executable are as trusted as its code: they were written by
+        // this very binary (same build-id) for this name, type and
+        // definition (same fingerprint).
+        let value = unsafe { rkyv::access_unchecked::<Archived<T>>(record.bytes) };
+        Ok((value, origin))
+    }
+
+    fn record(&self, outcome: Outcome) {
+        // Only the thread that initialises `value` records an outcome.
+        let _ = self.entry.outcome.set(outcome);
+    }
+}

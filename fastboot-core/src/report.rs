@@ -1,0 +1,117 @@
+//! How each frozen static's value was obtained.
+
+use std::fmt;
+use std::path::PathBuf;
+
+use crate::registry;
+
+/// Where a thawed value came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// The executable's own `fastboot` ELF section, mapped by the loader.
+    Section,
+    /// A snapshot appended to the executable, found through its footer.
+    Footer,
+    /// A standalone snapshot file.
+    File(PathBuf),
+}
+
+impl Origin {
+    /// Whether bytes from this origin are part of the executable, and so as
+    /// trusted as its code. Other bytes are validated before use.
+    pub fn is_embedded(&self) -> bool {
+        matches!(self, Origin::Section | Origin::Footer)
+    }
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Origin::Section => f.write_str("the executable's fastboot section"),
+            Origin::Footer => f.write_str("the snapshot appended to the executable"),
+            Origin::File(path) => write!(f, "{}", path.display()),
+        }
+    }
+}
+
+/// Why a value was computed instead of thawed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reason {
+    /// `FASTBOOT=off`.
+    Disabled,
+    /// No snapshot was found: none embedded, none named, none beside the
+    /// executable.
+    NoSnapshot,
+    /// A snapshot was found but cannot be used; the message says why.
+    Unusable(String),
+    /// The snapshot has no entry of this name.
+    Missing,
+    /// The snapshot's entry was frozen from another definition or type.
+    Stale,
+    /// The entry's data failed its checks; the message says how.
+    Invalid(String),
+    /// Computed by a freeze run (`FASTBOOT_FREEZE`).
+    Freezing,
+}
+
+impl fmt::Display for Reason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Reason::Disabled => f.write_str("disabled by FASTBOOT=off"),
+            Reason::NoSnapshot => f.write_str("no snapshot found"),
+            Reason::Unusable(why) => write!(f, "snapshot unusable: {why}"),
+            Reason::Missing => f.write_str("not in the snapshot"),
+            Reason::Stale => f.write_str(
+                "stale: the snapshot's entry was frozen from another definition or type",
+            ),
+            Reason::Invalid(why) => write!(f, "invalid data: {why}"),
+            Reason::Freezing => f.write_str("computed for a freeze run"),
+        }
+    }
+}
+
+/// How one value was obtained.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// Accessed zero-copy from a snapshot.
+    Thawed(Origin),
+    /// Computed by running the function's body.
+    Computed(Reason),
+}
+
+impl Outcome {
+    /// Whether the value was thawed.
+    pub fn is_thawed(&self) -> bool {
+        matches!(self, Outcome::Thawed(_))
+    }
+}
+
+impl fmt::Display for Outcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Outcome::Thawed(origin) => write!(f, "thawed from {origin}"),
+            Outcome::Computed(reason) => write!(f, "computed ({reason})"),
+        }
+    }
+}
+
+/// One frozen static and how its value was obtained.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EntryReport {
+    /// Stable name: module path and function name.
+    pub name: &'static str,
+    /// `None` until the value is first accessed.
+    pub outcome: Option<Outcome>,
+}
+
+/// Every frozen static of the program, sorted by name, with how its value
+/// was obtained so far.
+pub fn report() -> Vec<EntryReport> {
+    registry::entries()
+        .into_iter()
+        .map(|entry| EntryReport {
+            name: entry.name(),
+            outcome: entry.outcome().cloned(),
+        })
+        .collect()
+}

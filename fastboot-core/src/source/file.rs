@@ -1,0 +1,57 @@
+//! A standalone snapshot file: named by `FASTBOOT_SNAPSHOT`, or `<exe>.snap`
+//! beside the executable.
+
+use std::fs::File;
+use std::path::PathBuf;
+
+use memmap2::MmapOptions;
+
+use super::Candidate;
+use crate::config;
+use crate::format::HEADER_LEN;
+use crate::report::Origin;
+
+/// Maps the snapshot file, if one is named or sits beside the executable.
+///
+/// A file named by `FASTBOOT_SNAPSHOT` that cannot be opened is an error; a
+/// missing `<exe>.snap` is not.
+pub fn find() -> Result<Option<Candidate>, String> {
+    let (path, named) = match config::snapshot_path() {
+        Some(path) => (PathBuf::from(path), true),
+        None => match beside_executable() {
+            Some(path) => (path, false),
+            None => return Ok(None),
+        },
+    };
+    let fail = |e: std::io::Error| format!("{}: {e}", path.display());
+    let file = match File::open(&path) {
+        Ok(file) => file,
+        Err(e) if !named && e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(fail(e)),
+    };
+    let meta = file.metadata().map_err(fail)?;
+    if !meta.is_file() {
+        return Err(format!("{}: not a regular file", path.display()));
+    }
+    let len = usize::try_from(meta.len()).map_err(|_| format!("{}: too large", path.display()))?;
+    if len < HEADER_LEN {
+        return Err(format!(
+            "{}: too short to be a snapshot ({len} bytes)",
+            path.display()
+        ));
+    }
+    // SAFETY: the mapping is private and read-only and covers exactly the
+    // length just read. Its contents are untrusted: every entry is checked
+    // (checksum and rkyv validation) before use. A file truncated by
+    // another process while mapped raises SIGBUS on access, as with any
+    // mapped file; it cannot make a value wrong.
+    let map = unsafe { MmapOptions::new().len(len).map_copy_read_only(&file) }.map_err(fail)?;
+    Ok(Some((Box::leak(Box::new(map)), Origin::File(path))))
+}
+
+/// `<exe>.snap`, the conventional place for a program's snapshot file.
+fn beside_executable() -> Option<PathBuf> {
+    let mut path = std::env::current_exe().ok()?.into_os_string();
+    path.push(".snap");
+    Some(path.into())
+}

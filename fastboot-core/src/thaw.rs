@@ -1,0 +1,86 @@
+//! Thawing: finding an entry in this process's snapshot and checking it is
+//! safe to use for the entry's type.
+
+use std::sync::OnceLock;
+
+use crate::config::{self, Mode};
+use crate::format::EntryRecord;
+use crate::registry::Entry;
+use crate::report::{Origin, Reason};
+use crate::source::{self, Located};
+
+/// The snapshot this process thaws from, located once.
+fn located() -> &'static Result<Located, Reason> {
+    static LOCATED: OnceLock<Result<Located, Reason>> = OnceLock::new();
+    LOCATED.get_or_init(|| {
+        if config::freeze_path().is_some() {
+            Err(Reason::Freezing)
+        } else if config::mode() == Mode::Off {
+            Err(Reason::Disabled)
+        } else {
+            source::locate()
+        }
+    })
+}
+
+/// Locates the snapshot now (printing any diagnostic), if not done yet.
+pub fn prepare() {
+    located();
+}
+
+/// The entry's record in the snapshot, if present with a matching
+/// fingerprint, and where the snapshot came from.
+pub fn record(entry: &Entry) -> Result<(EntryRecord<'static>, &'static Origin), Reason> {
+    let located = located().as_ref().map_err(Clone::clone)?;
+    let record = located.snapshot.find(entry.name()).ok_or(Reason::Missing)?;
+    if record.fingerprint != entry.fingerprint() {
+        return Err(Reason::Stale);
+    }
+    Ok((record, &located.origin))
+}
+
+/// Checks what can be checked without the entry's type: the data is aligned
+/// for an archive whose root has `root_align`, long enough for a root of
+/// `root_size` bytes, and, unless embedded in the executable, unchanged
+/// since it was written.
+pub fn check_data(
+    record: &EntryRecord<'_>,
+    origin: &Origin,
+    root_size: usize,
+    root_align: usize,
+) -> Result<(), Reason> {
+    let align = root_align.max(crate::format::MIN_ALIGN as usize);
+    if record.bytes.as_ptr() as usize % align != 0 {
+        return Err(Reason::Invalid(format!(
+            "data not aligned to {align} bytes in memory"
+        )));
+    }
+    if record.bytes.len() < root_size {
+        return Err(Reason::Invalid(format!(
+            "{} bytes cannot hold a root of {root_size} bytes",
+            record.bytes.len()
+        )));
+    }
+    if !origin.is_embedded() && !record.checksum_matches() {
+        return Err(Reason::Invalid("checksum mismatch".into()));
+    }
+    Ok(())
+}
+
+/// Reports that `entry` was not thawed: one line on stderr when the reason
+/// is specific to the entry, or a panic in strict mode.
+pub fn not_thawed(entry: &Entry, reason: &Reason) {
+    let origin = located()
+        .as_ref()
+        .map(|l| l.origin.to_string())
+        .unwrap_or_default();
+    if config::mode() == Mode::Strict && *reason != Reason::Freezing {
+        panic!(
+            "fastboot (strict): {} was not thawed: {reason}",
+            entry.name()
+        );
+    }
+    if matches!(reason, Reason::Missing | Reason::Stale | Reason::Invalid(_)) {
+        eprintln!("fastboot: computing {}: {reason} ({origin})", entry.name());
+    }
+}
