@@ -1,0 +1,134 @@
+//! Frozen statics of every kind fastboot supports, two of them defined in a
+//! library crate, and how each value was obtained.
+//!
+//! ```sh
+//! cargo build --example kinds
+//! FASTBOOT_FREEZE=kinds.snap target/debug/examples/kinds      # freeze
+//! FASTBOOT_SNAPSHOT=kinds.snap FASTBOOT=strict target/debug/examples/kinds
+//! ```
+//!
+//! Lines starting with `value` are the same whether values were computed or
+//! thawed; lines starting with `outcome` say which. The tests rely on both.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use fastboot::rkyv;
+
+/// A user type: deriving rkyv's `Archive` and `Serialize` is all it takes.
+#[derive(rkyv::Archive, rkyv::Serialize)]
+#[rkyv(crate = fastboot::rkyv)]
+pub struct Planet {
+    name: String,
+    moons: u32,
+    radius_km: f64,
+    rings: bool,
+}
+
+#[fastboot::frozen]
+fn greeting() -> String {
+    "hello from a frozen static".to_uppercase()
+}
+
+#[fastboot::frozen]
+fn squares() -> Vec<u64> {
+    (0..10_000u64).map(|i| i * i).collect()
+}
+
+/// A top-level `HashMap`: archived in sorted key order, so that freezing
+/// twice gives byte-identical snapshots.
+#[fastboot::frozen]
+fn word_lengths() -> HashMap<String, u32> {
+    let text = "the quick brown fox jumps over the lazy dog while frozen statics thaw";
+    text.split(' ')
+        .map(|w| (w.to_owned(), w.len() as u32))
+        .collect()
+}
+
+#[fastboot::frozen]
+fn letters() -> HashSet<char> {
+    "sphinx of black quartz judge my vow"
+        .chars()
+        .filter(|c| c.is_alphabetic())
+        .collect()
+}
+
+#[fastboot::frozen]
+fn squares_by_root() -> BTreeMap<u32, String> {
+    (1..=20u32).map(|i| (i, (i * i).to_string())).collect()
+}
+
+#[fastboot::frozen]
+pub(crate) fn planets() -> Vec<Planet> {
+    [
+        ("Mercury", 0, 2439.7, false),
+        ("Earth", 1, 6371.0, false),
+        ("Saturn", 146, 58232.0, true),
+    ]
+    .into_iter()
+    .map(|(name, moons, radius_km, rings)| Planet {
+        name: name.to_owned(),
+        moons,
+        radius_km,
+        rings,
+    })
+    .collect()
+}
+
+#[fastboot::main]
+fn main() {
+    println!("value greeting {}", greeting());
+    let squares = squares();
+    println!(
+        "value squares len={} sum={}",
+        squares.len(),
+        squares.iter().map(|s| s.to_native()).sum::<u64>()
+    );
+
+    let mut lengths: Vec<(&str, u32)> = word_lengths()
+        .iter()
+        .map(|(w, n)| (w.as_str(), n.to_native()))
+        .collect();
+    lengths.sort();
+    println!("value word_lengths {lengths:?}");
+    println!(
+        "value word_lengths[\"frozen\"] {:?}",
+        word_lengths().get("frozen").map(|n| n.to_native())
+    );
+
+    let mut letters: Vec<char> = letters().iter().map(|c| c.to_native()).collect();
+    letters.sort();
+    println!("value letters {}", letters.iter().collect::<String>());
+
+    let by_root: Vec<String> = squares_by_root()
+        .iter()
+        .map(|(k, v)| format!("{k}:{v}"))
+        .collect();
+    println!("value squares_by_root {}", by_root.join(","));
+
+    for planet in planets().iter() {
+        println!(
+            "value planet {} moons={} radius={} rings={}",
+            planet.name, planet.moons, planet.radius_km, planet.rings
+        );
+    }
+
+    // From the library crate: one function called directly, one reached only
+    // through another public function of the library.
+    let primes = fastboot_registry_lib::primes();
+    println!(
+        "value primes len={} last={}",
+        primes.len(),
+        primes[primes.len() - 1]
+    );
+    println!(
+        "value roman 1994 {:?}",
+        fastboot_registry_lib::roman_numeral(1994)
+    );
+
+    for entry in fastboot::report() {
+        match entry.outcome {
+            Some(outcome) => println!("outcome {} {outcome}", entry.name),
+            None => println!("outcome {} not accessed", entry.name),
+        }
+    }
+}
