@@ -1,0 +1,178 @@
+//! Embedding a snapshot into an executable: in its `fastboot` section
+//! (loaded with the program, no I/O at startup), or appended after the ELF
+//! image with a footer (works with any linker).
+//!
+//! Both refuse a snapshot that the executable did not produce, replace any
+//! snapshot already embedded, and write the output atomically with the
+//! input's permissions; the input is changed only if it is the output.
+
+use std::fmt;
+use std::path::Path;
+
+use fastboot_core::format::{Snapshot, MAGIC};
+use fastboot_core::identity::hex;
+use fastboot_core::section::PLACEHOLDER;
+
+use crate::appended;
+use crate::elf::Executable;
+use crate::error::{Error, Result};
+use crate::objcopy;
+use crate::output::{permissions_of, write_atomically, TempFile};
+
+/// Where to put the snapshot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// Replace the contents of the `fastboot` section (needs the linker
+    /// script of [`crate::link()`] and `objcopy`).
+    Section,
+    /// Append the snapshot and a footer to the file.
+    Footer,
+}
+
+impl fmt::Display for Method {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Method::Section => "section",
+            Method::Footer => "footer",
+        })
+    }
+}
+
+/// Embeds the snapshot file `snapshot` into the executable `binary` by
+/// `method`, writing `output` (which may be `binary`).
+pub fn embed(binary: &Path, snapshot: &Path, output: &Path, method: Method) -> Result<()> {
+    match method {
+        Method::Section => embed_section(binary, snapshot, output),
+        Method::Footer => embed_footer(binary, snapshot, output),
+    }
+}
+
+/// The method to use for `binary` when none is asked for: the section if
+/// its layout allows it and objcopy is installed, else the footer, with
+/// the reason the section cannot be used.
+pub fn choose_method(binary: &Path) -> Result<(Method, Option<String>)> {
+    let exe = Executable::open(binary)?;
+    let why_not = match exe.section() {
+        Err(e) => Some(e),
+        Ok(section) if !section.own_segment => Some(Error::NotOwnSegment(binary.to_owned())),
+        Ok(_) if !objcopy::available() => Some(Error::ObjcopyMissing),
+        Ok(_) => None,
+    };
+    Ok(match why_not {
+        None => (Method::Section, None),
+        Some(why) => (Method::Footer, Some(why.to_string())),
+    })
+}
+
+/// Writes `output`: `binary` with the snapshot in its `fastboot` section.
+///
+/// The section must be alone in the executable's last loadable segment,
+/// as [`crate::link()`] arranges, so that it can take any length. Uses
+/// `objcopy`; a snapshot appended to `binary` is dropped.
+pub fn embed_section(binary: &Path, snapshot: &Path, output: &Path) -> Result<()> {
+    let exe = Executable::open(binary)?;
+    if !exe.section()?.own_segment {
+        return Err(Error::NotOwnSegment(binary.to_owned()));
+    }
+    let snapshot_bytes = read_file(snapshot)?;
+    let snap = parse(snapshot, &snapshot_bytes)?;
+    check_producer(&exe, &snap)?;
+    let permissions = permissions_of(binary)?;
+
+    let contents = TempFile::beside(output, "section");
+    contents.write(snap.as_bytes())?;
+    // objcopy keeps nothing of what follows the ELF image, but an appended
+    // snapshot is dropped explicitly rather than trusted to that.
+    let image = appended::strip(&exe.bytes, exe.info.extent)?;
+    let stripped = TempFile::beside(output, "input");
+    let input = if image.len() < exe.bytes.len() {
+        stripped.write(image)?;
+        stripped.path()
+    } else {
+        binary
+    };
+    let result = TempFile::beside(output, "out");
+    objcopy::update_section(input, contents.path(), result.path())?;
+    check_section_result(result.path(), &exe, snap.as_bytes())?;
+    result.persist(output, Some(permissions))
+}
+
+/// Writes `output`: `binary` without any snapshot it had appended, zero
+/// padding to a multiple of 4096 bytes, the snapshot, and a footer.
+///
+/// Works on any ELF executable. A snapshot in the `fastboot` section would
+/// be found before the footer's, so it is overwritten by the placeholder.
+pub fn embed_footer(binary: &Path, snapshot: &Path, output: &Path) -> Result<()> {
+    let exe = Executable::open(binary)?;
+    let snapshot_bytes = read_file(snapshot)?;
+    let snap = parse(snapshot, &snapshot_bytes)?;
+    check_producer(&exe, &snap)?;
+    let permissions = permissions_of(binary)?;
+
+    let mut image = appended::strip(&exe.bytes, exe.info.extent)?.to_vec();
+    if let (Some(section), Some(contents)) = (exe.info.section, exe.section_bytes()) {
+        if contents.starts_with(&MAGIC) {
+            let start = section.offset as usize;
+            let area = &mut image[start..start + contents.len()];
+            area.fill(0);
+            let n = PLACEHOLDER.len().min(area.len());
+            area[..n].copy_from_slice(&PLACEHOLDER[..n]);
+        }
+    }
+    write_atomically(
+        output,
+        &appended::append(&image, snap.as_bytes()),
+        Some(permissions),
+    )
+}
+
+/// Checks that the snapshot was produced by this executable.
+pub fn check_producer(exe: &Executable, snapshot: &Snapshot<'_>) -> Result<()> {
+    let ours = exe.build_id()?;
+    if snapshot.producer() != ours.as_bytes() {
+        return Err(Error::ForeignSnapshot {
+            snapshot: hex(snapshot.producer()),
+            binary: ours.to_string(),
+        });
+    }
+    Ok(())
+}
+
+/// Parses the snapshot `bytes`, read from `path`.
+pub fn parse<'a>(path: &Path, bytes: &'a [u8]) -> Result<Snapshot<'a>> {
+    Snapshot::parse(bytes).map_err(|error| Error::BadSnapshot {
+        path: path.to_owned(),
+        error,
+    })
+}
+
+fn read_file(path: &Path) -> Result<Vec<u8>> {
+    std::fs::read(path).map_err(Error::at(path))
+}
+
+/// Checks what objcopy wrote: same build-id, the section still alone in
+/// its segment, holding the snapshot.
+fn check_section_result(path: &Path, original: &Executable, snapshot: &[u8]) -> Result<()> {
+    let result = Executable::open(path)?;
+    let unexpected = |what: &str| {
+        Error::Other(format!(
+            "objcopy output for {} is unusable: {what}",
+            original.path.display()
+        ))
+    };
+    if result.info.build_id != original.info.build_id {
+        return Err(unexpected("its build-id changed"));
+    }
+    if !result.section()?.own_segment {
+        return Err(unexpected("the fastboot section left its segment"));
+    }
+    if !result
+        .section_bytes()
+        .is_some_and(|bytes| bytes.starts_with(snapshot))
+    {
+        return Err(unexpected(
+            "the fastboot section does not hold the snapshot",
+        ));
+    }
+    Ok(())
+}

@@ -1,0 +1,132 @@
+//! The one error type of the tool: each variant displays as one line.
+
+use std::fmt;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use fastboot_core::format::FormatError;
+
+/// Why embedding, reading or building a snapshot failed.
+#[derive(Debug)]
+pub enum Error {
+    /// The file does not start with the ELF magic bytes.
+    NotElf(PathBuf),
+    /// An ELF file this tool cannot handle, or a malformed one.
+    BadElf {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong with it.
+        why: String,
+    },
+    /// The executable has no `fastboot` section: it does not use fastboot.
+    NoSection(PathBuf),
+    /// The `fastboot` section shares its segment, or is not in the last one,
+    /// so it cannot grow in place.
+    NotOwnSegment(PathBuf),
+    /// The executable has no GNU build-id note to match snapshots against.
+    NoBuildId(PathBuf),
+    /// The snapshot was frozen by another binary.
+    ForeignSnapshot {
+        /// Build-id recorded in the snapshot (hex).
+        snapshot: String,
+        /// Build-id of the binary (hex).
+        binary: String,
+    },
+    /// The bytes are not a usable snapshot.
+    BadSnapshot {
+        /// Where the bytes came from.
+        path: PathBuf,
+        /// Why they are not a snapshot.
+        error: FormatError,
+    },
+    /// An executable that holds no snapshot, neither in its section nor
+    /// after a footer.
+    NoSnapshot(PathBuf),
+    /// `objcopy` (GNU binutils) is not installed.
+    ObjcopyMissing,
+    /// A command ran but failed.
+    CommandFailed {
+        /// The command, as a short description.
+        command: String,
+        /// Its exit status, or its last line of output.
+        detail: String,
+    },
+    /// Reading or writing a file, or starting a process, failed.
+    Io {
+        /// What was being done.
+        context: String,
+        /// The underlying error.
+        source: io::Error,
+    },
+    /// Anything else; the message says what.
+    Other(String),
+}
+
+impl Error {
+    /// An I/O error, with what was being done.
+    pub fn io(context: impl Into<String>, source: io::Error) -> Self {
+        Error::Io {
+            context: context.into(),
+            source,
+        }
+    }
+
+    /// An I/O error while reading or writing `path`.
+    pub fn at(path: &Path) -> impl FnOnce(io::Error) -> Self + '_ {
+        move |source| Error::io(path.display().to_string(), source)
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::NotElf(path) => write!(f, "{}: not an ELF file", path.display()),
+            Error::BadElf { path, why } => write!(f, "{}: {why}", path.display()),
+            Error::NoSection(path) => write!(
+                f,
+                "{}: no fastboot section (is the program built with fastboot?)",
+                path.display()
+            ),
+            Error::NotOwnSegment(path) => write!(
+                f,
+                "{}: the fastboot section is not in its own segment: \
+                 link with fastboot_ld::link() in build.rs, or use --footer",
+                path.display()
+            ),
+            Error::NoBuildId(path) => write!(
+                f,
+                "{}: no GNU build-id note: link with -Wl,--build-id",
+                path.display()
+            ),
+            Error::ForeignSnapshot { snapshot, binary } => write!(
+                f,
+                "snapshot was produced by another binary (build-id {snapshot}, binary is {binary})"
+            ),
+            Error::BadSnapshot { path, error } => write!(f, "{}: {error}", path.display()),
+            Error::NoSnapshot(path) => write!(
+                f,
+                "{}: no snapshot embedded (neither in the fastboot section nor appended)",
+                path.display()
+            ),
+            Error::ObjcopyMissing => f.write_str(
+                "objcopy not found on PATH: install GNU binutils, set OBJCOPY, or use --footer",
+            ),
+            Error::CommandFailed { command, detail } => write!(f, "{command} failed: {detail}"),
+            Error::Io { context, source } => write!(f, "{context}: {source}"),
+            Error::Other(message) => f.write_str(message),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Io { source, .. } => Some(source),
+            Error::BadSnapshot { error, .. } => Some(error),
+            _ => None,
+        }
+    }
+}
+
+/// Result with this crate's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
