@@ -1,0 +1,15 @@
+use fastboot::rkyv;
+
+#[derive(rkyv::Archive)]
+#[rkyv(crate = fastboot::rkyv)]
+struct Point {
+    x: i32,
+    y: i32,
+}
+
+#[fastboot::frozen]
+fn origin() -> Point {
+    Point { x: 0, y: 0 }
+}
+
+fn main() {}

@@ -1,0 +1,6 @@
+#[fastboot::frozen]
+const fn numbers() -> [u32; 3] {
+    [1, 2, 3]
+}
+
+fn main() {}

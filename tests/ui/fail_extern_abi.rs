@@ -1,0 +1,6 @@
+#[fastboot::frozen]
+extern "C" fn number() -> u32 {
+    42
+}
+
+fn main() {}

@@ -1,0 +1,6 @@
+#[fastboot::frozen]
+fn defaults<T: Default>() -> Vec<T> {
+    vec![T::default()]
+}
+
+fn main() {}

@@ -1,0 +1,4 @@
+#[fastboot::main]
+fn main(args: Vec<String>) {
+    println!("{args:?}");
+}

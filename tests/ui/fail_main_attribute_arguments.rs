@@ -1,0 +1,2 @@
+#[fastboot::main(verbose)]
+fn main() {}

@@ -1,0 +1,6 @@
+#[fastboot::frozen]
+fn numbers() {
+    println!("nothing to freeze");
+}
+
+fn main() {}
