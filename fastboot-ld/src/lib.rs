@@ -5,7 +5,9 @@
 //!   `default-features = false`, and has no dependency.
 //! - With the `tool` feature (on by default): embedding a snapshot into an
 //!   executable ([`embed_section`], [`embed_footer`]), reading it back
-//!   ([`read_snapshot`]) and describing it ([`inspect`]).
+//!   ([`read_snapshot`]) and describing it ([`inspect`]); and the pieces of
+//!   the `cargo fastboot` command: running cargo ([`cargo`]), running the
+//!   program in fastboot's modes ([`run`]), and the whole build ([`pipeline`]).
 
 pub mod link;
 
@@ -13,6 +15,8 @@ pub use link::link;
 
 #[cfg(feature = "tool")]
 mod appended;
+#[cfg(feature = "tool")]
+pub mod cargo;
 #[cfg(feature = "tool")]
 pub mod elf;
 #[cfg(feature = "tool")]
@@ -26,7 +30,11 @@ mod objcopy;
 #[cfg(feature = "tool")]
 mod output;
 #[cfg(feature = "tool")]
+pub mod pipeline;
+#[cfg(feature = "tool")]
 pub mod read;
+#[cfg(feature = "tool")]
+pub mod run;
 
 #[cfg(feature = "tool")]
 pub use embed::{embed, embed_footer, embed_section, Method};

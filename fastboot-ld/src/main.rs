@@ -1,0 +1,349 @@
+//! `cargo fastboot`: build, freeze, embed, inspect and verify fastboot
+//! snapshots. Run `cargo fastboot help` for usage.
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use fastboot_ld::pipeline::{self, BuildOptions};
+use fastboot_ld::{embed, inspect, read_snapshot, run, Method, Result};
+
+/// Build, freeze, embed and inspect fastboot snapshots.
+///
+/// A program using fastboot computes its `#[fastboot::frozen]` statics once,
+/// in a freeze run, and thaws them from the snapshot at startup. The
+/// snapshot goes into the executable's `fastboot` section (the program's
+/// build.rs calls `fastboot_ld::link()`; needs objcopy) or is appended to
+/// it with a footer (any ELF executable).
+#[derive(Debug, Parser)]
+#[command(name = "cargo-fastboot", bin_name = "cargo fastboot", version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Build an executable with cargo, freeze it, embed the snapshot in a copy
+    ///
+    /// The copy is written to `<target dir>/fastboot/<name>` and its path is
+    /// printed last on standard output; cargo's own artifact is left as
+    /// built. The section is used if the program's build.rs calls
+    /// `fastboot_ld::link()` and objcopy is installed, else the footer.
+    ///
+    /// This command's own flags come first: everything from the first other
+    /// argument (or after `--`) is passed to `cargo build`, e.g.
+    /// `cargo fastboot build --footer --release --example word_index`.
+    Build {
+        #[command(flatten)]
+        method: MethodArgs,
+        /// Arguments for `cargo build`, selecting a single executable
+        #[arg(
+            value_name = "CARGO_BUILD_ARGS",
+            trailing_var_arg = true,
+            allow_hyphen_values = true
+        )]
+        cargo_args: Vec<OsString>,
+    },
+    /// Like build, then run the result in strict mode
+    ///
+    /// Arguments after `--` go to the program, which runs with
+    /// FASTBOOT=strict (unless FASTBOOT is set): every value must be
+    /// thawed from the embedded snapshot. Exits with the program's status,
+    /// e.g. `cargo fastboot run --release --example word_index -- --stats`.
+    #[command(
+        override_usage = "cargo fastboot run [--section|--footer] [CARGO_BUILD_ARGS]... [-- PROGRAM_ARGS...]"
+    )]
+    Run {
+        #[command(flatten)]
+        method: MethodArgs,
+        /// Arguments for `cargo build`, selecting a single executable
+        #[arg(
+            value_name = "CARGO_BUILD_ARGS",
+            trailing_var_arg = true,
+            allow_hyphen_values = true
+        )]
+        cargo_args: Vec<OsString>,
+        /// Arguments for the program: those after the first `--`, taken out
+        /// before parsing (see `parse`).
+        #[arg(skip)]
+        program_args: Vec<OsString>,
+    },
+    /// Run a program once with FASTBOOT_FREEZE to write its snapshot
+    Freeze {
+        /// The program
+        binary: PathBuf,
+        /// Where to write the snapshot [default: BINARY.snap]
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// Embed a snapshot into the program that froze it
+    Embed {
+        /// The program
+        binary: PathBuf,
+        /// Its snapshot
+        snapshot: PathBuf,
+        #[command(flatten)]
+        method: RequiredMethodArgs,
+        /// Where to write the result [default: BINARY, in place]
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// Describe the snapshot in a program or a snapshot file
+    ///
+    /// Prints where the snapshot is, its producer's build-id (and whether the
+    /// program's matches), its format, writer and size, then one line per
+    /// entry: name, bytes, fingerprint, offset and alignment.
+    Inspect {
+        /// A program with an embedded snapshot, or a snapshot file
+        path: PathBuf,
+    },
+    /// Run a program with FASTBOOT=verify and relay its report and status
+    ///
+    /// The program itself validates every entry of its snapshot (presence,
+    /// fingerprint, checksum, and rkyv validation with the real types, which
+    /// only the program knows), prints one line each, and exits 0 if all
+    /// pass, 1 if not.
+    Verify {
+        /// The program
+        binary: PathBuf,
+    },
+}
+
+/// An optional choice of embedding method.
+#[derive(Debug, Args)]
+#[group(multiple = false)]
+struct MethodArgs {
+    /// Embed in the fastboot section [default when the layout allows it and
+    /// objcopy is installed]
+    #[arg(long)]
+    section: bool,
+    /// Append the snapshot with a footer
+    #[arg(long)]
+    footer: bool,
+}
+
+/// A required choice of embedding method.
+#[derive(Debug, Args)]
+#[group(required = true, multiple = false)]
+struct RequiredMethodArgs {
+    /// Embed in the fastboot section (linked with fastboot_ld::link(); needs
+    /// objcopy)
+    #[arg(long)]
+    section: bool,
+    /// Append the snapshot with a footer (any ELF executable)
+    #[arg(long)]
+    footer: bool,
+}
+
+fn method(section: bool, footer: bool) -> Option<Method> {
+    match (section, footer) {
+        (true, _) => Some(Method::Section),
+        (_, true) => Some(Method::Footer),
+        _ => None,
+    }
+}
+
+/// Parses the command line, given as `cargo-fastboot [fastboot] ...`.
+fn parse(mut args: Vec<OsString>) -> Result<Cli, clap::Error> {
+    // Run as `cargo fastboot ...`, cargo passes the subcommand's name first.
+    if args.get(1).is_some_and(|a| a == "fastboot") {
+        args.remove(1);
+    }
+    // `run`: what follows the first `--` is the program's. Clap cannot tell
+    // it from cargo's arguments, which are themselves a trailing list.
+    let mut program_args = Vec::new();
+    if args.get(1).is_some_and(|a| a == "run") {
+        if let Some(at) = args.iter().position(|a| a == "--") {
+            program_args = args.split_off(at + 1);
+            args.pop();
+        }
+    }
+    let mut cli = Cli::try_parse_from(args)?;
+    if let Command::Run {
+        program_args: slot, ..
+    } = &mut cli.command
+    {
+        *slot = program_args;
+    }
+    Ok(cli)
+}
+
+fn main() -> ExitCode {
+    let cli = parse(std::env::args_os().collect()).unwrap_or_else(|e| e.exit());
+    match execute(cli.command) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("cargo-fastboot: error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn execute(command: Command) -> Result<ExitCode> {
+    match command {
+        Command::Build {
+            method: m,
+            cargo_args,
+        } => {
+            let built = build(method(m.section, m.footer), cargo_args)?;
+            println!("{}", built.output.display());
+        }
+        Command::Run {
+            method: m,
+            cargo_args,
+            program_args,
+        } => {
+            let built = build(method(m.section, m.footer), cargo_args)?;
+            return run::strict(&built.output, &program_args).map(exit_code);
+        }
+        Command::Freeze { binary, output } => {
+            let output = output.unwrap_or_else(|| {
+                let mut path = binary.clone().into_os_string();
+                path.push(".snap");
+                path.into()
+            });
+            run::freeze(&binary, &output)?;
+            println!("{}", output.display());
+        }
+        Command::Embed {
+            binary,
+            snapshot,
+            method: m,
+            output,
+        } => {
+            let method = method(m.section, m.footer).expect("clap requires one");
+            let output = output.unwrap_or_else(|| binary.clone());
+            embed(&binary, &snapshot, &output, method)?;
+            println!("{}", output.display());
+        }
+        Command::Inspect { path } => {
+            print!("{}", inspect::describe(&read_snapshot(&path)?)?);
+        }
+        Command::Verify { binary } => return run::verify(&binary).map(exit_code),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `cargo fastboot build`, reporting on standard error what it did.
+fn build(method: Option<Method>, cargo_args: Vec<OsString>) -> Result<pipeline::Built> {
+    let built = pipeline::build(&BuildOptions { method, cargo_args })?;
+    if let Some(note) = &built.note {
+        eprintln!("cargo-fastboot: note: appending the snapshot, as {note}");
+    }
+    eprintln!(
+        "cargo-fastboot: embedded the snapshot of {} ({})",
+        built.artifact.display(),
+        built.method,
+    );
+    Ok(built)
+}
+
+/// Our exit code for a program's exit status: the same code, or failure
+/// if it was killed by a signal.
+fn exit_code(status: std::process::ExitStatus) -> ExitCode {
+    match status.code() {
+        Some(0) => ExitCode::SUCCESS,
+        Some(code) => ExitCode::from(u8::try_from(code).unwrap_or(1)),
+        None => {
+            eprintln!("cargo-fastboot: error: the program was killed ({status})");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    fn parse(args: &[&str]) -> Command {
+        let argv = ["cargo-fastboot", "fastboot"].iter().chain(args);
+        super::parse(argv.map(OsString::from).collect())
+            .unwrap()
+            .command
+    }
+
+    #[test]
+    fn the_cli_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn build_passes_everything_after_its_own_flags_to_cargo() {
+        let Command::Build { method, cargo_args } = parse(&[
+            "build",
+            "--footer",
+            "--release",
+            "--example",
+            "word_index",
+            "--section",
+        ]) else {
+            panic!("not build")
+        };
+        assert!(method.footer && !method.section);
+        assert_eq!(
+            cargo_args,
+            ["--release", "--example", "word_index", "--section"]
+        );
+        let Command::Build { method, cargo_args } = parse(&["build", "-p", "app", "--bin", "x"])
+        else {
+            panic!("not build")
+        };
+        assert!(!method.footer && !method.section);
+        assert_eq!(cargo_args, ["-p", "app", "--bin", "x"]);
+    }
+
+    #[test]
+    fn run_splits_cargo_and_program_arguments_at_the_double_dash() {
+        let Command::Run {
+            method,
+            cargo_args,
+            program_args,
+        } = parse(&[
+            "run",
+            "--section",
+            "--release",
+            "--example",
+            "x",
+            "--",
+            "--stats",
+            "a",
+        ])
+        else {
+            panic!("not run")
+        };
+        assert!(method.section);
+        assert_eq!(cargo_args, ["--release", "--example", "x"]);
+        assert_eq!(program_args, ["--stats", "a"]);
+        let Command::Run {
+            cargo_args,
+            program_args,
+            ..
+        } = parse(&["run", "--release"])
+        else {
+            panic!("not run")
+        };
+        assert_eq!(cargo_args, ["--release"]);
+        assert!(program_args.is_empty());
+        let Command::Run {
+            cargo_args,
+            program_args,
+            ..
+        } = parse(&["run", "--", "--stats"])
+        else {
+            panic!("not run")
+        };
+        assert!(cargo_args.is_empty());
+        assert_eq!(program_args, ["--stats"]);
+    }
+
+    #[test]
+    fn embed_needs_exactly_one_method() {
+        let base = ["cargo-fastboot", "embed", "app", "app.snap"];
+        assert!(Cli::try_parse_from(base).is_err());
+        assert!(Cli::try_parse_from(base.iter().chain(&["--section", "--footer"])).is_err());
+        assert!(Cli::try_parse_from(base.iter().chain(&["--footer"])).is_ok());
+    }
+}
