@@ -39,13 +39,24 @@ pub fn link_args(script: &std::path::Path) -> [String; 2] {
 /// binary, example, test and benchmark of the package with it.
 ///
 /// Call it from a build script. It does nothing for targets other than
-/// Linux, where fastboot thaws from files only.
+/// Linux, where fastboot thaws from files only. GNU gold cannot read the
+/// script (it has no `INSERT`): when the rustflags select it, only the
+/// build-id is asked for, with a warning, and snapshots must be appended
+/// (`cargo fastboot build --footer`).
 ///
 /// # Panics
 /// If `OUT_DIR` is unset (not run by cargo as a build script), contains a
 /// comma, or the script cannot be written there.
 pub fn link() {
     if std::env::var("CARGO_CFG_TARGET_OS").as_deref() != Ok("linux") {
+        return;
+    }
+    if selects_gold(&std::env::var("CARGO_ENCODED_RUSTFLAGS").unwrap_or_default()) {
+        println!(
+            "cargo:warning=fastboot: gold cannot read fastboot's linker script; \
+             embed snapshots with `cargo fastboot build --footer`"
+        );
+        println!("cargo:rustc-link-arg=-Wl,--build-id");
         return;
     }
     let out_dir = std::env::var_os("OUT_DIR")
@@ -65,6 +76,14 @@ pub fn link() {
     }
 }
 
+/// Whether cargo's encoded rustflags (separated by `\x1f`) select the gold
+/// linker.
+fn selects_gold(encoded_rustflags: &str) -> bool {
+    encoded_rustflags
+        .split('\x1f')
+        .any(|flag| flag.contains("-fuse-ld=gold"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -74,6 +93,14 @@ mod tests {
         let [script, build_id] = link_args("/out/fastboot.ld".as_ref());
         assert_eq!(script, "-Wl,-T,/out/fastboot.ld");
         assert_eq!(build_id, "-Wl,--build-id");
+    }
+
+    #[test]
+    fn gold_is_recognised_in_the_rustflags() {
+        assert!(selects_gold("-C\x1flink-arg=-fuse-ld=gold"));
+        assert!(selects_gold("-Clink-arg=-fuse-ld=gold\x1f-Copt-level=3"));
+        assert!(!selects_gold("-C\x1flink-arg=-fuse-ld=bfd"));
+        assert!(!selects_gold(""));
     }
 
     #[test]
