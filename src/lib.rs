@@ -56,8 +56,8 @@
 //! uses it; if a library's only use is its frozen statics, name it with
 //! `use the_library as _;`.
 
-pub use fastboot_core::report::{EntryReport, Origin, Outcome, Reason};
 pub use fastboot_core::{init, report};
+pub use fastboot_core::{EntryReport, Origin, Outcome, Reason};
 pub use fastboot_macros::{frozen, main};
 pub use rkyv;
 pub use rkyv::Archived;

@@ -5,3 +5,9 @@
 pub fn checksum(bytes: &[u8]) -> u64 {
     xxhash_rust::xxh3::xxh3_64(bytes)
 }
+
+/// Checksum of an entry's data, seeded with its fingerprint, so that data
+/// moved to another entry no longer matches.
+pub fn entry_checksum(fingerprint: u64, bytes: &[u8]) -> u64 {
+    xxhash_rust::xxh3::xxh3_64_with_seed(bytes, fingerprint)
+}

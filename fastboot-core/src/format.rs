@@ -24,11 +24,12 @@
 //!
 //! Integers are little-endian. Each table row holds: name offset and length
 //! (into the names area), fingerprint, data offset and length (from the start
-//! of the snapshot), checksum of the data, and its alignment.
+//! of the snapshot), checksum of the data (seeded with the fingerprint), and
+//! its alignment.
 
 use std::fmt;
 
-use crate::checksum::checksum;
+use crate::checksum::{checksum, entry_checksum};
 
 /// The first eight bytes of every snapshot.
 pub const MAGIC: [u8; 8] = *b"FASTBOOT";
@@ -175,7 +176,7 @@ pub fn write(producer: &[u8], entries: &[EntryData<'_>]) -> Result<Vec<u8>, Form
         put_u64(row, 8, entry.fingerprint);
         put_u64(row, 16, offset as u64);
         put_u64(row, 24, entry.bytes.len() as u64);
-        put_u64(row, 32, checksum(entry.bytes));
+        put_u64(row, 32, entry_checksum(entry.fingerprint, entry.bytes));
         put_u32(row, 40, align);
 
         let names_start = HEADER_LEN + ROW_LEN * sorted.len();
@@ -309,7 +310,7 @@ impl<'a> Snapshot<'a> {
             previous = Some(name);
 
             let (offset, len, align) = (get_u64(row, 16), get_u64(row, 24), get_u32(row, 40));
-            if !align.is_power_of_two() || align < MIN_ALIGN || align > PAGE {
+            if !align.is_power_of_two() || !(MIN_ALIGN..=PAGE).contains(&align) {
                 return Err(malformed(format!("entry `{name}`: alignment {align}")));
             }
             if offset % u64::from(align) != 0 {
@@ -398,9 +399,10 @@ impl<'a> Snapshot<'a> {
 }
 
 impl EntryRecord<'_> {
-    /// Whether the data still has the checksum it was written with.
+    /// Whether the data still has the checksum it was written with (which
+    /// also binds it to the entry's fingerprint).
     pub fn checksum_matches(&self) -> bool {
-        checksum(self.bytes) == self.checksum
+        entry_checksum(self.fingerprint, self.bytes) == self.checksum
     }
 }
 

@@ -78,19 +78,21 @@ pub fn current_build_id() -> Option<BuildId> {
     })
 }
 
-/// How many bytes, starting at `addr`, belong to the file-backed part of the
-/// main program's loaded segment containing `addr`.
-pub fn loaded_extent(addr: usize) -> Option<usize> {
+/// The file-backed part of the main program's last loaded segment, where
+/// `fastboot-ld` places the `fastboot` section.
+pub fn last_loaded_segment() -> Option<&'static [u8]> {
     let image = main_image()?;
-    image
+    let last = image
         .headers
         .iter()
         .filter(|h| h.p_type == PT_LOAD)
-        .find_map(|h| {
-            let start = image.bias.checked_add(h.p_vaddr as usize)?;
-            let end = start.checked_add(h.p_filesz as usize)?;
-            (start..end).contains(&addr).then(|| end - addr)
-        })
+        .max_by_key(|h| h.p_vaddr)?;
+    let start = image.bias.checked_add(last.p_vaddr as usize)?;
+    let len = last.p_filesz.min(last.p_memsz) as usize;
+    // SAFETY: the loader mapped this segment readable at `bias + p_vaddr`,
+    // with its first `p_filesz` bytes from the file, for the life of the
+    // process.
+    Some(unsafe { loaded_bytes(start, len) })
 }
 
 /// Views `len` bytes of the program's loaded image at `addr`.
@@ -201,9 +203,10 @@ mod tests {
     }
 
     #[test]
-    fn a_static_lies_in_a_loaded_segment() {
-        static PROBE: u64 = 7;
-        let addr = std::ptr::addr_of!(PROBE) as usize;
-        assert!(loaded_extent(addr).unwrap() >= 8);
+    fn the_last_segment_of_a_test_binary_holds_the_placeholder_section() {
+        // The root package links its binaries with fastboot-ld's script; this
+        // crate's tests are not, so only check that the segment is readable.
+        let segment = last_loaded_segment().expect("a test binary has loaded segments");
+        let _ = segment.first();
     }
 }

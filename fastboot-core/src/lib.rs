@@ -1,5 +1,5 @@
 //! The engine of [fastboot](https://docs.rs/fastboot): the snapshot
-//! [`format`], the [`registry`] of frozen statics, the freeze run, and thawing
+//! [`format`](mod@format), the [`registry`] of frozen statics, the freeze run, and thawing
 //! from the executable's section, its footer, or a snapshot file.
 //!
 //! Programs use it through the `fastboot` crate; `fastboot-ld` uses the
@@ -16,12 +16,12 @@ mod freeze;
 mod frozen;
 pub mod identity;
 pub mod registry;
-pub mod report;
+mod report;
 mod source;
 mod thaw;
 mod verify;
 
-pub use checksum::checksum;
+pub use checksum::{checksum, entry_checksum};
 pub use frozen::Frozen;
 pub use report::{report, EntryReport, Origin, Outcome, Reason};
 pub use source::section;

@@ -24,8 +24,6 @@ fn a_snapshot_in_the_section_thaws_strictly_even_after_a_move() {
 
 /// Shipped programs are optimized: the section must be found there too.
 #[test]
-#[ignore = "fastboot-core's section::find is constant-folded in optimized builds: \
-            it reads the placeholder's known contents, never the embedded snapshot"]
 fn a_snapshot_in_the_section_thaws_in_an_optimized_build() {
     let f = release_fixture();
     let out = f.scratch.join("section-release");

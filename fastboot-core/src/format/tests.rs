@@ -204,3 +204,135 @@ fn footer_round_trip_and_bounds() {
     bad[9] ^= 1;
     assert_eq!(footer::Footer::decode(&bad, 1 << 20), None, "checksum");
 }
+
+/// Applies `edit` to the metadata of `bytes`, then recomputes the checksum,
+/// as a hostile writer would, so that only the structural checks stand.
+fn resealed(mut bytes: Vec<u8>, edit: impl FnOnce(&mut [u8])) -> Vec<u8> {
+    edit(&mut bytes);
+    let count = get_u32(&bytes, 24) as usize;
+    let names_len = get_u32(&bytes, 28) as usize;
+    let meta_len = (HEADER_LEN + ROW_LEN * count + names_len).min(bytes.len());
+    let sum = meta_checksum(&bytes[..meta_len]);
+    put_u64(&mut bytes, 32, sum);
+    bytes
+}
+
+fn row(i: usize) -> usize {
+    HEADER_LEN + i * ROW_LEN
+}
+
+fn assert_malformed(bytes: &[u8], what: &str) {
+    match Snapshot::parse(bytes) {
+        Err(FormatError::Malformed(why)) => assert!(why.contains(what), "{why}"),
+        other => panic!("expected malformed ({what}), got {other:?}"),
+    }
+}
+
+#[test]
+fn hostile_tables_are_rejected_even_with_a_valid_checksum() {
+    let good = sample();
+    let len = good.len() as u64;
+    type Edit = Box<dyn Fn(&mut [u8])>;
+    let cases: Vec<(&str, Edit)> = vec![
+        (
+            "not aligned",
+            Box::new(|b| put_u64(b, row(0) + 16, get_u64(b, row(0) + 16) + 1)),
+        ),
+        (
+            "overlaps",
+            Box::new(|b| put_u64(b, row(1) + 16, get_u64(b, row(0) + 16))),
+        ),
+        (
+            "extends past the end",
+            Box::new(move |b| put_u64(b, row(2) + 24, len)),
+        ),
+        (
+            "extends past the end",
+            Box::new(|b| put_u64(b, row(0) + 24, u64::MAX)),
+        ),
+        (
+            "extends past the end",
+            Box::new(|b| put_u64(b, row(0) + 16, u64::MAX - 15)),
+        ),
+        ("alignment 0", Box::new(|b| put_u32(b, row(0) + 40, 0))),
+        ("alignment 24", Box::new(|b| put_u32(b, row(0) + 40, 24))),
+        (
+            "alignment 8192",
+            Box::new(|b| put_u32(b, row(0) + 40, 8192)),
+        ),
+        (
+            "name out of bounds",
+            Box::new(|b| put_u32(b, row(0), u32::MAX)),
+        ),
+        (
+            "name out of bounds",
+            Box::new(|b| put_u32(b, row(2) + 4, 1 << 20)),
+        ),
+        ("not UTF-8", Box::new(|b| b[row(3)] = 0xff)),
+        ("out of order", Box::new(|b| b.swap(row(3), row(3) + 8))),
+        ("do not fit", Box::new(|b| put_u32(b, 24, u32::MAX))),
+        ("do not fit", Box::new(|b| put_u32(b, 28, u32::MAX))),
+        ("producer id", Box::new(|b| put_u32(b, 40, 65))),
+    ];
+    for (what, edit) in cases {
+        assert_malformed(&resealed(good.clone(), edit), what);
+    }
+}
+
+#[test]
+fn a_data_region_inside_the_metadata_is_rejected() {
+    let good = sample();
+    let bad = resealed(good, |b| put_u64(b, row(0) + 16, HEADER_LEN as u64));
+    assert_malformed(&bad, "overlaps");
+}
+
+#[test]
+fn huge_declared_lengths_are_truncation_not_panics() {
+    let bad = resealed(sample(), |b| put_u64(b, 16, u64::MAX));
+    assert!(matches!(
+        Snapshot::parse(&bad),
+        Err(FormatError::Truncated { .. })
+    ));
+}
+
+#[test]
+fn parsing_random_bytes_never_panics() {
+    // A small deterministic stand-in for the fuzzer, cheap enough for Miri.
+    let mut state = 0x2545_f491_4f6c_dd1du64;
+    let good = sample();
+    for round in 0..300 {
+        let mut bytes = good.clone();
+        for _ in 0..=round % 7 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let at = (state % bytes.len() as u64) as usize;
+            bytes[at] = (state >> 32) as u8;
+        }
+        let cut = (state >> 40) as usize % (bytes.len() + 1);
+        for candidate in [&bytes[..], &bytes[..cut]] {
+            if let Ok(snapshot) = Snapshot::parse(candidate) {
+                for entry in snapshot.entries() {
+                    assert_eq!(
+                        snapshot.find(entry.name).map(|e| e.offset),
+                        Some(entry.offset)
+                    );
+                    let _ = entry.checksum_matches();
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn an_entry_checksum_is_bound_to_its_fingerprint() {
+    let bytes = sample();
+    let snapshot = Snapshot::parse(&bytes).unwrap();
+    let mut entry = snapshot.find("a::first").unwrap();
+    assert!(entry.checksum_matches());
+    entry.fingerprint ^= 1;
+    assert!(
+        !entry.checksum_matches(),
+        "same data under another fingerprint must not match"
+    );
+}

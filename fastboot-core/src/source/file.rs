@@ -1,7 +1,8 @@
 //! A standalone snapshot file: named by `FASTBOOT_SNAPSHOT`, or `<exe>.snap`
 //! beside the executable.
 
-use std::fs::File;
+use std::fs::{File, OpenOptions};
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::PathBuf;
 
 use memmap2::MmapOptions;
@@ -24,7 +25,13 @@ pub fn find() -> Result<Option<Candidate>, String> {
         },
     };
     let fail = |e: std::io::Error| format!("{}: {e}", path.display());
-    let file = match File::open(&path) {
+    // Non-blocking, so that a FIFO named by mistake is rejected below rather
+    // than waited on forever.
+    let opened = OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(&path);
+    let file: File = match opened {
         Ok(file) => file,
         Err(e) if !named && e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(fail(e)),

@@ -20,11 +20,15 @@ pub struct Located {
 /// A snapshot's bytes and where they were found, before any check.
 type Candidate = (&'static [u8], Origin);
 
+/// Looks in one place for a snapshot: `Ok(None)` if there is none there,
+/// `Err` with a one-line reason if one is there but cannot be read.
+type Finder = fn() -> Result<Option<Candidate>, String>;
+
 /// Finds the first usable snapshot, printing one line for each one found
 /// but rejected. The error is why no snapshot can be used.
 pub fn locate() -> Result<Located, Reason> {
     let mut rejection = None;
-    let finders: [fn() -> Result<Option<Candidate>, String>; 3] = [
+    let finders: [Finder; 3] = [
         || Ok(section::find().map(|b| (b, Origin::Section))),
         footer::find,
         file::find,

@@ -1,5 +1,11 @@
 //! The `fastboot` ELF section: a placeholder linked into every program,
 //! replaced after linking by a snapshot (see `fastboot-ld`).
+//!
+//! `fastboot-ld`'s linker script puts the section alone in the program's last
+//! loaded segment, and the embedding tool checks that it is still there, so
+//! the snapshot is found from the program headers alone. The placeholder's
+//! address is deliberately not used: the compiler knows the placeholder's
+//! contents and may fold away any read through a pointer derived from it.
 
 use crate::format::MAGIC;
 use crate::identity;
@@ -17,12 +23,5 @@ static SECTION: [u8; 16] = PLACEHOLDER;
 ///
 /// No I/O and no syscall: the loader mapped the section with the program.
 pub fn find() -> Option<&'static [u8]> {
-    // Only the address is used; the contents are read below through memory
-    // the program headers describe, since they may be longer than the static.
-    let addr = std::ptr::addr_of!(SECTION) as usize;
-    let extent = identity::loaded_extent(addr)?;
-    // SAFETY: `addr..addr + extent` is the file-backed rest of the loaded
-    // segment holding the section, as the program headers report it.
-    let bytes = unsafe { identity::loaded_bytes(addr, extent) };
-    bytes.starts_with(&MAGIC).then_some(bytes)
+    identity::last_loaded_segment().filter(|segment| segment.starts_with(&MAGIC))
 }
