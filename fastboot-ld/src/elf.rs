@@ -31,8 +31,9 @@ pub struct FastbootSection {
     pub size: u64,
     /// Its virtual address.
     pub addr: u64,
-    /// Whether it is alone in the last loadable segment, so that a snapshot
-    /// of any length can replace its contents.
+    /// Whether it is alone in the last loadable segment and starts it, so
+    /// that a snapshot of any length can replace its contents and the
+    /// program finds it there.
     pub own_segment: bool,
 }
 
@@ -97,7 +98,9 @@ impl ElfInfo {
             Some((index, s)) => {
                 let (addr, size) = (s.sh_addr(endian), s.sh_size(endian));
                 let own_segment = last_load.as_ref().is_some_and(|seg| {
-                    let inside = addr >= seg.start && addr.saturating_add(size) <= seg.end;
+                    // The runtime finds the snapshot at the start of the
+                    // program's last loaded segment.
+                    let inside = addr == seg.start && addr.saturating_add(size) <= seg.end;
                     let shared = sections.enumerate().any(|(i, other)| {
                         let flags = other.sh_flags(endian).0;
                         let (o_addr, o_size) = (other.sh_addr(endian), other.sh_size(endian));
