@@ -11,3 +11,25 @@ pub fn checksum(bytes: &[u8]) -> u64 {
 pub fn entry_checksum(fingerprint: u64, bytes: &[u8]) -> u64 {
     xxhash_rust::xxh3::xxh3_64_with_seed(bytes, fingerprint)
 }
+
+/// Checksum of `bytes` read as if `bytes[hole]` were zero, without copying.
+pub(crate) fn checksum_with_hole(bytes: &[u8], hole: std::ops::Range<usize>) -> u64 {
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    hasher.update(&bytes[..hole.start]);
+    hasher.update(&[0u8; 64][..hole.len()]);
+    hasher.update(&bytes[hole.end..]);
+    hasher.digest()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_hole_reads_as_zeros() {
+        let bytes: Vec<u8> = (0..200u8).collect();
+        let mut zeroed = bytes.clone();
+        zeroed[32..40].fill(0);
+        assert_eq!(checksum_with_hole(&bytes, 32..40), checksum(&zeroed));
+    }
+}

@@ -29,7 +29,7 @@
 
 use std::fmt;
 
-use crate::checksum::{checksum, entry_checksum};
+use crate::checksum::{checksum_with_hole, entry_checksum};
 
 /// The first eight bytes of every snapshot.
 pub const MAGIC: [u8; 8] = *b"FASTBOOT";
@@ -408,9 +408,7 @@ impl EntryRecord<'_> {
 
 /// Checksum of the metadata with the checksum field itself read as zero.
 fn meta_checksum(meta: &[u8]) -> u64 {
-    let mut copy = meta.to_vec();
-    copy[32..40].fill(0);
-    checksum(&copy)
+    checksum_with_hole(meta, 32..40)
 }
 
 fn malformed(why: String) -> FormatError {
