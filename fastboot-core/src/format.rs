@@ -260,6 +260,11 @@ impl<'a> Snapshot<'a> {
                 actual: bytes.len(),
             });
         }
+        if declared < HEADER_LEN as u64 {
+            return Err(malformed(format!(
+                "header declares {declared} bytes, less than the header itself"
+            )));
+        }
         let bytes = &bytes[..declared as usize];
         let count = get_u32(bytes, 24) as usize;
         let names_len = get_u32(bytes, 28) as usize;

@@ -295,6 +295,23 @@ fn huge_declared_lengths_are_truncation_not_panics() {
     ));
 }
 
+/// Found by the fuzzer: a declared length shorter than the header made the
+/// parser index past the snapshot it had just cut to that length.
+#[test]
+fn a_declared_length_shorter_than_the_header_is_malformed_not_a_panic() {
+    for declared in [0, 1, 8, 24, 40, HEADER_LEN as u64 - 1] {
+        let mut bad = sample();
+        put_u64(&mut bad, 16, declared);
+        assert_malformed(&bad, "less than the header itself");
+        let bad = resealed(bad, |_| {});
+        assert_malformed(&bad, "less than the header itself");
+    }
+    // Exactly the header: what an empty snapshot declares.
+    let mut bad = sample();
+    put_u64(&mut bad, 16, HEADER_LEN as u64);
+    assert_malformed(&bad, "do not fit");
+}
+
 #[test]
 fn parsing_random_bytes_never_panics() {
     // A small deterministic stand-in for the fuzzer, cheap enough for Miri.
