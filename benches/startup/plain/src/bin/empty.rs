@@ -1,0 +1,3 @@
+//! The floor: a process that does nothing.
+
+fn main() {}

@@ -1,0 +1,372 @@
+//! Measuring: whole processes with hyperfine, their page faults and peak
+//! RSS under ptrace, the phase breakdown, and the sharing of the snapshot's
+//! pages between processes.
+
+use std::io::{BufRead as _, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use serde_json::Value;
+
+use crate::{checked, Result, Step, Variant};
+
+/// Quotes `arg` for hyperfine, which splits its commands like a POSIX shell.
+fn quote(arg: &Path) -> String {
+    format!("'{}'", arg.to_string_lossy().replace('\'', r"'\''"))
+}
+
+/// Times every variant in one hyperfine run; per variant: median, mean,
+/// standard deviation (seconds) and number of runs.
+pub fn hyperfine(variants: &[Variant], json: &Path) -> Result<Vec<(f64, f64, f64, usize)>> {
+    let mut command = Command::new("hyperfine");
+    command
+        .args(["-N", "--warmup", "3", "--style", "basic", "--export-json"])
+        .arg(json);
+    for variant in variants {
+        let line: Vec<String> = variant.command.iter().map(|a| quote(a)).collect();
+        let name = format!("{} ({} lookups)", variant.name, variant.lookups);
+        command.arg("-n").arg(name).arg(line.join(" "));
+    }
+    let status = command
+        .stdin(Stdio::null())
+        .status()
+        .map_err(|e| format!("running hyperfine (install it: apt-get install hyperfine): {e}"))?;
+    if !status.success() {
+        return Err(format!("hyperfine: {status}"));
+    }
+    let text = std::fs::read_to_string(json).map_err(|e| format!("{}: {e}", json.display()))?;
+    let value: Value = serde_json::from_str(&text).map_err(|e| e.to_string())?;
+    let results = value["results"].as_array().ok_or("hyperfine JSON")?;
+    Ok(results
+        .iter()
+        .map(|r| {
+            let f = |k: &str| r[k].as_f64().unwrap_or(f64::NAN);
+            let runs = r["times"].as_array().map_or(0, Vec::len);
+            (f("median"), f("mean"), f("stddev"), runs)
+        })
+        .collect())
+}
+
+/// Runs `command` `runs` times; medians of its minor and major page faults
+/// and of its peak RSS (KiB). See [`trace`].
+pub fn rusage(command: &[PathBuf], runs: usize) -> Result<(u64, u64, u64)> {
+    let mut minor = Vec::new();
+    let mut major = Vec::new();
+    let mut rss = Vec::new();
+    for _ in 0..runs {
+        let usage = trace(command)?;
+        minor.push(usage.0);
+        major.push(usage.1);
+        rss.push(usage.2);
+    }
+    Ok((
+        median_u64(&mut minor),
+        median_u64(&mut major),
+        median_u64(&mut rss),
+    ))
+}
+
+/// Runs `command` once under ptrace, stopping it right after `execve` and
+/// right before it exits, and returns the page faults it took in between
+/// (minor, major: from `/proc/PID/stat`) and its peak RSS (`VmHWM` of
+/// `/proc/PID/status`, in KiB), with standard input and output on
+/// `/dev/null`.
+///
+/// `wait4`'s resource usage would not do: Linux starts a child's maximum
+/// RSS at its parent's (the harness's) at `fork`, and counts the faults
+/// taken before `execve`. The memory of the process image `execve` builds
+/// starts from nothing.
+pub fn trace(command: &[PathBuf]) -> Result<(u64, u64, u64)> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt as _;
+
+    let cstrings: Vec<CString> = command
+        .iter()
+        .map(|a| CString::new(a.as_os_str().as_bytes()).map_err(|e| e.to_string()))
+        .collect::<Result<_>>()?;
+    let mut argv: Vec<*const libc::c_char> = cstrings.iter().map(|a| a.as_ptr()).collect();
+    argv.push(std::ptr::null());
+    let null = c"/dev/null";
+    // SAFETY: between `fork` and `execv` the child only makes
+    // async-signal-safe calls, on memory prepared before the fork; the
+    // parent only waits for and inspects its own child.
+    unsafe {
+        let pid = libc::fork();
+        if pid < 0 {
+            return Err(format!("fork: {}", std::io::Error::last_os_error()));
+        }
+        if pid == 0 {
+            let fd = libc::open(null.as_ptr(), libc::O_RDWR);
+            libc::dup2(fd, 0);
+            libc::dup2(fd, 1);
+            libc::ptrace(libc::PTRACE_TRACEME, 0, 0, 0);
+            libc::raise(libc::SIGSTOP);
+            libc::execv(argv[0], argv.as_ptr());
+            libc::_exit(127);
+        }
+        let wait = || {
+            let mut status = 0;
+            if libc::waitpid(pid, &mut status, 0) != pid {
+                return Err(format!("waitpid: {}", std::io::Error::last_os_error()));
+            }
+            Ok(status)
+        };
+        let event = |status: i32| (status >> 16) & 0xff;
+        let status = wait()?;
+        if !libc::WIFSTOPPED(status) {
+            return Err(format!("{}: did not start", command[0].display()));
+        }
+        let options = libc::PTRACE_O_TRACEEXEC | libc::PTRACE_O_TRACEEXIT | libc::PTRACE_O_EXITKILL;
+        libc::ptrace(libc::PTRACE_SETOPTIONS, pid, 0, options);
+        libc::ptrace(libc::PTRACE_CONT, pid, 0, 0);
+        let mut at_exec = None;
+        let mut at_exit = None;
+        loop {
+            let status = wait()?;
+            if libc::WIFEXITED(status) || libc::WIFSIGNALED(status) {
+                if !libc::WIFEXITED(status) || libc::WEXITSTATUS(status) != 0 {
+                    return Err(format!("{} failed ({status:#x})", command[0].display()));
+                }
+                break;
+            }
+            let mut signal = 0;
+            match event(status) {
+                libc::PTRACE_EVENT_EXEC => at_exec = Some(process_faults(pid)?),
+                libc::PTRACE_EVENT_EXIT => {
+                    at_exit = Some((process_faults(pid)?, peak_rss(pid)?));
+                }
+                _ => signal = libc::WSTOPSIG(status),
+            }
+            libc::ptrace(libc::PTRACE_CONT, pid, 0, signal);
+        }
+        match (at_exec, at_exit) {
+            (Some((minor0, major0)), Some(((minor1, major1), rss))) => {
+                Ok((minor1 - minor0, major1 - major0, rss))
+            }
+            _ => Err(format!("{}: exec or exit not seen", command[0].display())),
+        }
+    }
+}
+
+/// Minor and major page faults of process `pid` so far.
+fn process_faults(pid: libc::pid_t) -> Result<(u64, u64)> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).map_err(|e| e.to_string())?;
+    // After the command name in parentheses: state is field 3, minflt 10,
+    // majflt 12.
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .map_or("", |(_, rest)| rest)
+        .split_whitespace()
+        .collect();
+    let get = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse().ok())
+            .ok_or("bad /proc/PID/stat")
+    };
+    Ok((get(7)?, get(9)?))
+}
+
+/// Peak resident set size of process `pid`'s memory image, in KiB.
+fn peak_rss(pid: libc::pid_t) -> Result<u64> {
+    let status =
+        std::fs::read_to_string(format!("/proc/{pid}/status")).map_err(|e| e.to_string())?;
+    Ok(field(&status, "VmHWM"))
+}
+
+fn median_u64(values: &mut [u64]) -> u64 {
+    values.sort_unstable();
+    values[values.len() / 2]
+}
+
+fn median_f64(values: &mut [f64]) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
+}
+
+/// Runs `program mode` `runs` times (each a fresh process) and returns the
+/// median time and page faults of each step.
+pub fn phases(program: &Path, mode: &str, origin: &str, runs: usize) -> Result<Vec<Step>> {
+    let mut samples: Vec<(String, Vec<f64>, Vec<u64>)> = Vec::new();
+    for _ in 0..runs {
+        let out = checked(
+            Command::new(program).arg(mode),
+            &program.display().to_string(),
+        )?;
+        let line: Value = serde_json::from_str(out.trim()).map_err(|e| e.to_string())?;
+        if line["origin"] != origin {
+            return Err(format!(
+                "{} thawed from {}, expected {origin}",
+                program.display(),
+                line["origin"]
+            ));
+        }
+        let steps = line["steps"].as_array().ok_or("steps")?;
+        if samples.is_empty() {
+            samples = steps
+                .iter()
+                .map(|s| (s[0].as_str().unwrap_or("?").to_owned(), vec![], vec![]))
+                .collect();
+        }
+        for (sample, step) in samples.iter_mut().zip(steps) {
+            sample.1.push(step[1].as_f64().unwrap_or(f64::NAN));
+            sample.2.push(step[2].as_u64().unwrap_or(0));
+        }
+    }
+    Ok(samples
+        .into_iter()
+        .map(|(name, mut ns, mut faults)| (name, median_f64(&mut ns), median_u64(&mut faults)))
+        .collect())
+}
+
+/// Memory of one process holding the map: totals from `smaps_rollup` and
+/// the snapshot's own mapping from `smaps` (KiB).
+#[derive(Debug, Default)]
+pub struct Sharing {
+    /// Whole process: resident set.
+    pub rss: u64,
+    /// Whole process: proportional set (shared pages divided among sharers).
+    pub pss: u64,
+    /// The snapshot's mapping: resident set.
+    pub snapshot_rss: u64,
+    /// The snapshot's mapping: proportional set.
+    pub snapshot_pss: u64,
+    /// The snapshot's mapping: clean pages mapped by other processes too.
+    pub snapshot_shared_clean: u64,
+    /// The snapshot's mapping: pages of this process only.
+    pub snapshot_private: u64,
+}
+
+/// Starts `processes` section processes that read the whole map, and reads
+/// their memory use while they all hold it.
+pub fn measure_sharing(dir: &Path, processes: usize) -> Result<Vec<Sharing>> {
+    let program = dir.join("phases_section");
+    let mut children = Vec::new();
+    let mut ranges = Vec::new();
+    for _ in 0..processes {
+        let mut child = Command::new(&program)
+            .arg("hold")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .map_err(|e| format!("{}: {e}", program.display()))?;
+        let mut lines = BufReader::new(child.stdout.take().expect("piped")).lines();
+        let mut range = (0usize, 0usize);
+        for line in lines.by_ref() {
+            let line = line.map_err(|e| e.to_string())?;
+            if let Some(rest) = line.strip_prefix("snapshot ") {
+                let mut parts = rest.split(' ');
+                let start = parts.next().and_then(|s| s.strip_prefix("0x"));
+                range.0 = start
+                    .and_then(|s| usize::from_str_radix(s, 16).ok())
+                    .unwrap_or(0);
+                range.1 = parts.next().and_then(|s| s.parse().ok()).unwrap_or(0);
+            }
+            if line == "ready" {
+                break;
+            }
+        }
+        ranges.push(range);
+        children.push(child);
+    }
+    let mut found = Vec::new();
+    for (child, &(start, _)) in children.iter().zip(&ranges) {
+        let pid = child.id();
+        let rollup = std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup"))
+            .map_err(|e| e.to_string())?;
+        let smaps =
+            std::fs::read_to_string(format!("/proc/{pid}/smaps")).map_err(|e| e.to_string())?;
+        let mut sharing = Sharing {
+            rss: field(&rollup, "Rss"),
+            pss: field(&rollup, "Pss"),
+            ..Sharing::default()
+        };
+        if let Some(vma) = mapping_at(&smaps, start) {
+            sharing.snapshot_rss = field(vma, "Rss");
+            sharing.snapshot_pss = field(vma, "Pss");
+            sharing.snapshot_shared_clean = field(vma, "Shared_Clean");
+            sharing.snapshot_private = field(vma, "Private_Clean") + field(vma, "Private_Dirty");
+        }
+        found.push(sharing);
+    }
+    for mut child in children {
+        drop(child.stdin.take());
+        let _ = child.wait();
+    }
+    Ok(found)
+}
+
+/// The value in KiB of `name:` in an smaps text.
+fn field(text: &str, name: &str) -> u64 {
+    text.lines()
+        .find_map(|line| {
+            let rest = line.strip_prefix(name)?.strip_prefix(':')?;
+            rest.split_whitespace().next()?.parse().ok()
+        })
+        .unwrap_or(0)
+}
+
+/// The block of `/proc/PID/smaps` describing the mapping holding `addr`.
+fn mapping_at(smaps: &str, addr: usize) -> Option<&str> {
+    let mut start_of_block = None;
+    let mut blocks = Vec::new();
+    for (at, line) in line_offsets(smaps) {
+        let range = line.split(' ').next().unwrap_or("");
+        if let Some((lo, hi)) = range.split_once('-') {
+            if let (Ok(lo), Ok(hi)) = (usize::from_str_radix(lo, 16), usize::from_str_radix(hi, 16))
+            {
+                if let Some(begin) = start_of_block.take() {
+                    blocks.push(&smaps[begin..at]);
+                }
+                if (lo..hi).contains(&addr) {
+                    start_of_block = Some(at);
+                }
+            }
+        }
+    }
+    if let Some(begin) = start_of_block {
+        blocks.push(&smaps[begin..]);
+    }
+    blocks.into_iter().next()
+}
+
+fn line_offsets(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut at = 0;
+    text.split_inclusive('\n').map(move |line| {
+        let start = at;
+        at += line.len();
+        (start, line)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SMAPS: &str = "\
+1000-2000 r--p 00000000 fe:00 1 /bin/a
+Rss:                   4 kB
+Pss:                   4 kB
+Shared_Clean:          0 kB
+2000-4000 r--p 00091000 fe:00 1 /bin/a
+Size:                  8 kB
+Rss:                   8 kB
+Pss:                   2 kB
+Pss_Dirty:             0 kB
+Shared_Clean:          8 kB
+Private_Clean:         0 kB
+VmFlags: rd mr mw me
+4000-5000 rw-p 00000000 00:00 0
+Rss:                   4 kB
+";
+
+    #[test]
+    fn smaps_blocks_and_fields_are_read() {
+        let vma = mapping_at(SMAPS, 0x2100).expect("mapped");
+        assert!(vma.starts_with("2000-4000"), "{vma}");
+        assert_eq!(field(vma, "Rss"), 8);
+        assert_eq!(field(vma, "Pss"), 2);
+        assert_eq!(field(vma, "Shared_Clean"), 8);
+        assert_eq!(mapping_at(SMAPS, 0x6000), None);
+    }
+}
