@@ -56,7 +56,12 @@ impl<T: Freezable> Frozen<T> {
                 thaw::not_thawed(&self.entry, &reason);
                 let bytes = Box::leak(Box::new(archive::archive(&compute())));
                 self.record(Outcome::Computed(reason));
-                // SAFETY: the bytes were just produced by archiving a `T`.
+                // SAFETY: the bytes were just produced by archiving a `T`
+                // with rkyv (root at the end) into an `AlignedVec`, and are
+                // leaked, so never freed or changed. Its 16-byte alignment
+                // suffices for rkyv's own archived types; one with a larger
+                // `repr(align)` anywhere in `T` is not supported (nothing
+                // checks for it, here or in the snapshot's layout).
                 unsafe { rkyv::access_unchecked::<Archived<T>>(bytes) }
             }
         }
@@ -73,12 +78,16 @@ impl<T: Freezable> Frozen<T> {
         if !origin.is_embedded() {
             archive::validate::<T>(record.bytes).map_err(Reason::Invalid)?;
         }
-        // SAFETY: the bytes hold an archive of `T` with its root at the end,
-        // aligned and long enough for it (checked above). Bytes from outside
-        // the executable passed rkyv's validation just above. Bytes embedded
-        // in the executable are as trusted as its code: they were written by
-        // this very binary (same build-id) for this name, type and
-        // definition (same fingerprint).
+        // SAFETY: the bytes are mapped for the life of the process (a
+        // loaded segment, or a leaked mapping) and aligned and long enough
+        // for the root, which sits at their end (checked above). Bytes from
+        // a file passed rkyv's validation just above, which is what makes an
+        // unchecked access sound for any content; they must not change
+        // afterwards, which holds as long as the file is replaced rather
+        // than rewritten in place (see `source::file`). Bytes embedded in
+        // the executable are as trusted as its code, and as immutable: they
+        // were written for this very binary (same build-id) and this name,
+        // type and definition (same fingerprint).
         let value = unsafe { rkyv::access_unchecked::<Archived<T>>(record.bytes) };
         Ok((value, origin))
     }

@@ -68,9 +68,10 @@ pub fn current_build_id() -> Option<BuildId> {
             .iter()
             .filter(|h| h.p_type == PT_NOTE)
             .find_map(|h| {
-                // SAFETY: a PT_NOTE segment of the main program lies inside a
-                // PT_LOAD segment, which the loader mapped readable for the life
-                // of the process at `bias + p_vaddr`.
+                // SAFETY: linkers make PT_NOTE segments only of allocated
+                // note sections, which lie in a read-only PT_LOAD segment:
+                // the loader mapped it readable at `bias + p_vaddr`, for the
+                // life of the process, and nothing writes to it.
                 let notes =
                     unsafe { loaded_bytes(image.bias + h.p_vaddr as usize, h.p_filesz as usize) };
                 find_build_id(notes)
@@ -89,20 +90,29 @@ pub fn last_loaded_segment() -> Option<&'static [u8]> {
         .max_by_key(|h| h.p_vaddr)?;
     let start = image.bias.checked_add(last.p_vaddr as usize)?;
     let len = last.p_filesz.min(last.p_memsz) as usize;
-    // SAFETY: the loader mapped this segment readable at `bias + p_vaddr`,
-    // with its first `p_filesz` bytes from the file, for the life of the
-    // process.
+    // SAFETY: the loader mapped this segment at `bias + p_vaddr`, with its
+    // first `p_filesz` bytes from the file, for the life of the process. In
+    // a program linked with fastboot-ld's script it is the `fastboot`
+    // section's own segment, read-only. In a program linked without it, the
+    // last segment is usually the writable data segment, and nothing here
+    // checks `p_flags`: the slice then views memory the program writes to,
+    // which `loaded_bytes` forbids. Known gap: only segments without PF_W
+    // (and with PF_R) should be returned.
     Some(unsafe { loaded_bytes(start, len) })
 }
 
 /// Views `len` bytes of the program's loaded image at `addr`.
 ///
 /// # Safety
-/// `addr..addr + len` must lie in a segment the loader mapped readable; such
-/// memory stays mapped and unchanged for the life of the process.
+/// `addr..addr + len` must lie in a segment of the main program that the
+/// loader mapped readable (so `addr` is not null: nothing is mapped at page
+/// zero) and that nothing writes to for the rest of the process: a
+/// read-only segment. The main program is never unmapped.
 pub(crate) unsafe fn loaded_bytes(addr: usize, len: usize) -> &'static [u8] {
-    // SAFETY: guaranteed by the caller; the pointer is built from an address
-    // the loader reported, not from any Rust allocation.
+    // SAFETY: the caller guarantees the bytes are mapped, readable, not
+    // null and never written, so a shared `'static` slice of them is valid.
+    // The pointer is built from an address the loader reported, not derived
+    // from any Rust allocation, hence exposed provenance.
     unsafe { std::slice::from_raw_parts(std::ptr::with_exposed_provenance::<u8>(addr), len) }
 }
 
@@ -139,9 +149,11 @@ fn main_image() -> Option<&'static Image> {
     IMAGE
         .get_or_init(|| {
             let mut found: Option<Image> = None;
-            // SAFETY: `first_object` matches the callback signature libc
-            // expects and only writes through `data`, which points to
-            // `found`, alive for the whole call.
+            // SAFETY: `first_object` has the callback signature libc
+            // expects and its `# Safety` requirements are what
+            // `dl_iterate_phdr` provides: a valid `info` during each call,
+            // and `data`, which points to `found`, alive and otherwise
+            // untouched for the whole (synchronous) call.
             unsafe {
                 libc::dl_iterate_phdr(Some(first_object), (&raw mut found).cast());
             }
@@ -152,15 +164,23 @@ fn main_image() -> Option<&'static Image> {
 
 /// `dl_iterate_phdr` callback: records the first object, which is always the
 /// main program, and stops.
+///
+/// # Safety
+/// `info` must point to a valid `dl_phdr_info` whose program headers stay
+/// mapped and unchanged for the life of the process, and `data` to a live
+/// `Option<Image>` nothing else accesses during the call: what
+/// `dl_iterate_phdr` gives it when called by [`main_image`].
 unsafe extern "C" fn first_object(
     info: *mut libc::dl_phdr_info,
     _size: libc::size_t,
     data: *mut libc::c_void,
 ) -> c_int {
-    // SAFETY: libc passes a valid `dl_phdr_info` for the duration of the
-    // call; its program headers belong to a loaded object and stay mapped
-    // for the life of the process (the main program is never unloaded).
-    // `data` is the `Option<Image>` passed by `main_image`.
+    // SAFETY: as the caller guarantees (see `# Safety`): libc passes a valid
+    // `dl_phdr_info`; the first object is the main program, whose program
+    // headers lie in its first, read-only segment, mapped until the process
+    // exits, so a `'static` slice of `dlpi_phnum` of them is valid (null
+    // gives an empty slice); `data` is `main_image`'s `Option<Image>`, which
+    // only this call writes.
     unsafe {
         let info = &*info;
         let headers = if info.dlpi_phdr.is_null() {

@@ -47,11 +47,19 @@ pub fn find() -> Result<Option<Candidate>, String> {
             path.display()
         ));
     }
-    // SAFETY: the mapping is private and read-only and covers exactly the
-    // length just read. Its contents are untrusted: every entry is checked
-    // (checksum and rkyv validation) before use. A file truncated by
-    // another process while mapped raises SIGBUS on access, as with any
-    // mapped file; it cannot make a value wrong.
+    // SAFETY: the mapping is private and read-only, covers the length just
+    // read (at least a header, so not empty), and is leaked below, so it
+    // stays mapped for the life of the process. Its contents are untrusted:
+    // the header and table are checked when parsed, and each entry
+    // (checksum, then rkyv validation) before it is first used. What no
+    // check can cover is another process changing the file while it is
+    // mapped: a private mapping still shows others' writes to the pages
+    // this process has not written (it writes none), so a file rewritten in
+    // place could change bytes after they were validated, and a file
+    // truncated in place raises SIGBUS on access. memmap2 leaves this to
+    // the caller; here it is the contract of snapshot files: they are
+    // replaced, never rewritten in place (the freeze run writes a new file
+    // and renames it over the old one, leaving existing mappings intact).
     let map = unsafe { MmapOptions::new().len(len).map_copy_read_only(&file) }.map_err(fail)?;
     Ok(Some((Box::leak(Box::new(map)), Origin::File(path))))
 }

@@ -25,9 +25,11 @@ pub fn find() -> Result<Option<Candidate>, String> {
     if offset % 16 != 0 {
         return Err(format!("{}: misaligned at offset {offset}", Origin::Footer));
     }
-    // SAFETY: the file is this process's own executable, which the kernel
-    // refuses to open for writing while it runs (ETXTBSY), so the mapped
-    // range cannot change; it lies inside the file (checked by `decode`).
+    // SAFETY: `/proc/self/exe` is the very file this process runs (even if
+    // its path has since been replaced), which Linux refuses to open for
+    // writing while it runs (ETXTBSY), so the mapped bytes cannot change or
+    // shrink; the range lies inside the file (checked by `decode`), and the
+    // map is leaked below, so it stays mapped for the life of the process.
     let map = unsafe {
         MmapOptions::new()
             .offset(offset)
