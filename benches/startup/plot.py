@@ -11,6 +11,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.ticker  # noqa: E402
 
 PROGRAMS = [
     ("empty", "empty main", "#9e9e9e"),
@@ -65,7 +66,8 @@ def main(source, target):
     left.legend(fontsize=8, loc="upper left")
     left.grid(axis="y", which="major", alpha=0.3)
     top = max(program(s, p)["median_s"] * 1e3 for s in sizes for p, _, _ in PROGRAMS)
-    left.set_ylim(top=top * 8)
+    left.set_ylim(0.5, top * 8)
+    left.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:g}"))
 
     # Right: the zero-copy programs as a multiple of empty main, 1 and 100
     # lookups, at every size.
