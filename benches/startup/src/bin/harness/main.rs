@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
-use measure::{hyperfine, measure_sharing, phases, rusage};
+use measure::{hyperfine, interleaved, measure_sharing, phases, rusage};
 use report::{load_average, Report};
 
 type Result<T, E = String> = std::result::Result<T, E>;
@@ -71,6 +71,11 @@ pub struct Row {
     pub stddev: f64,
     /// Runs timed.
     pub runs: usize,
+    /// Median time, seconds, of the runs interleaved with the other
+    /// programs' (see [`measure::interleaved`]).
+    pub interleaved: f64,
+    /// Interleaved runs.
+    pub interleaved_runs: usize,
     /// Minor page faults, median.
     pub minor_faults: u64,
     /// Major page faults, median.
@@ -412,8 +417,12 @@ fn measure_size(
     }
 
     let timings = hyperfine(&variants, &dir.join("hyperfine.json"))?;
+    let medians: Vec<f64> = timings.iter().map(|t| t.0).collect();
+    let interleaved = interleaved(&variants, &medians)?;
     let mut rows = Vec::new();
-    for (variant, (median, mean, stddev, runs)) in variants.iter().zip(timings) {
+    for ((variant, (median, mean, stddev, runs)), (alternated, alternations)) in
+        variants.iter().zip(timings).zip(interleaved)
+    {
         let usage = rusage(&variant.command, options.runs)?;
         rows.push(Row {
             name: variant.name,
@@ -423,6 +432,8 @@ fn measure_size(
             mean,
             stddev,
             runs,
+            interleaved: alternated,
+            interleaved_runs: alternations,
             minor_faults: usage.0,
             major_faults: usage.1,
             peak_rss_kib: usage.2,

@@ -47,6 +47,49 @@ pub fn hyperfine(variants: &[Variant], json: &Path) -> Result<Vec<(f64, f64, f64
         .collect())
 }
 
+/// Times every variant again, in rounds that run each variant once in
+/// turn, so that a change of the machine's load over the minutes hyperfine
+/// takes (which runs each program's runs one after the other) weighs on
+/// all programs alike. Each variant runs for about 2 s in all (at least 10
+/// and at most 1000 times), from `medians`, the hyperfine medians. Returns
+/// each variant's median (seconds) and number of runs.
+pub fn interleaved(variants: &[Variant], medians: &[f64]) -> Result<Vec<(f64, usize)>> {
+    let runs: Vec<usize> = medians
+        .iter()
+        .map(|m| ((2.0 / m) as usize).clamp(10, 1000))
+        .collect();
+    let mut times: Vec<Vec<f64>> = vec![Vec::new(); variants.len()];
+    let warmup = 3;
+    for round in 0..warmup + runs.iter().max().copied().unwrap_or(0) {
+        for (i, variant) in variants.iter().enumerate() {
+            if round >= warmup + runs[i] {
+                continue;
+            }
+            let start = std::time::Instant::now();
+            let status = Command::new(&variant.command[0])
+                .args(&variant.command[1..])
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .status()
+                .map_err(|e| format!("{}: {e}", variant.command[0].display()))?;
+            let elapsed = start.elapsed().as_secs_f64();
+            if !status.success() {
+                return Err(format!("{}: {status}", variant.name));
+            }
+            if round >= warmup {
+                times[i].push(elapsed);
+            }
+        }
+    }
+    Ok(times
+        .into_iter()
+        .map(|mut t| {
+            let n = t.len();
+            (median_f64(&mut t), n)
+        })
+        .collect())
+}
+
 /// Runs `command` `runs` times; medians of its minor and major page faults
 /// and of its peak RSS (KiB). See [`trace`].
 pub fn rusage(command: &[PathBuf], runs: usize) -> Result<(u64, u64, u64)> {
