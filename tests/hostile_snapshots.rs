@@ -101,6 +101,24 @@ fn files_that_are_not_snapshots() {
 }
 
 #[test]
+fn declared_lengths_that_lie() {
+    let dir = temp_dir("lengths");
+    let (_, bytes) = good(&dir);
+    // Shorter than the header itself (found by the fuzzer: it used to panic
+    // at startup), zero, and far longer than the file.
+    for (declared, needle) in [
+        (100u64, "malformed"),
+        (0, "malformed"),
+        (u64::MAX, "truncated"),
+    ] {
+        let mut bad = bytes.clone();
+        bad[16..24].copy_from_slice(&declared.to_le_bytes());
+        let path = write_case(&dir, "length.snap", &bad);
+        assert_rejected(&format!("declared length {declared}"), &path, 1, needle);
+    }
+}
+
+#[test]
 fn truncation_in_every_region() {
     let dir = temp_dir("truncated");
     let (_, bytes) = good(&dir);
