@@ -71,11 +71,9 @@ pub struct Row {
     pub stddev: f64,
     /// Runs timed.
     pub runs: usize,
-    /// Median time, seconds, of the runs interleaved with the other
-    /// programs' (see [`measure::interleaved`]).
-    pub interleaved: f64,
-    /// Interleaved runs.
-    pub interleaved_runs: usize,
+    /// The runs interleaved with the other programs' (see
+    /// [`measure::interleaved`]), for light programs.
+    pub interleaved: Option<measure::Interleaved>,
     /// Minor page faults, median.
     pub minor_faults: u64,
     /// Major page faults, median.
@@ -420,7 +418,7 @@ fn measure_size(
     let medians: Vec<f64> = timings.iter().map(|t| t.0).collect();
     let interleaved = interleaved(&variants, &medians)?;
     let mut rows = Vec::new();
-    for ((variant, (median, mean, stddev, runs)), (alternated, alternations)) in
+    for ((variant, (median, mean, stddev, runs)), interleaved) in
         variants.iter().zip(timings).zip(interleaved)
     {
         let usage = rusage(&variant.command, options.runs)?;
@@ -432,8 +430,7 @@ fn measure_size(
             mean,
             stddev,
             runs,
-            interleaved: alternated,
-            interleaved_runs: alternations,
+            interleaved,
             minor_faults: usage.0,
             major_faults: usage.1,
             peak_rss_kib: usage.2,

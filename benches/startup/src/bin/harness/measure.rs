@@ -47,47 +47,111 @@ pub fn hyperfine(variants: &[Variant], json: &Path) -> Result<Vec<(f64, f64, f64
         .collect())
 }
 
-/// Times every variant again, in rounds that run each variant once in
-/// turn, so that a change of the machine's load over the minutes hyperfine
-/// takes (which runs each program's runs one after the other) weighs on
-/// all programs alike. Each variant runs for about 2 s in all (at least 10
-/// and at most 1000 times), from `medians`, the hyperfine medians. Returns
-/// each variant's median (seconds) and number of runs.
-pub fn interleaved(variants: &[Variant], medians: &[f64]) -> Result<Vec<(f64, usize)>> {
-    let runs: Vec<usize> = medians
-        .iter()
-        .map(|m| ((2.0 / m) as usize).clamp(10, 1000))
-        .collect();
-    let mut times: Vec<Vec<f64>> = vec![Vec::new(); variants.len()];
-    let warmup = 3;
-    for round in 0..warmup + runs.iter().max().copied().unwrap_or(0) {
-        for (i, variant) in variants.iter().enumerate() {
-            if round >= warmup + runs[i] {
-                continue;
+/// A program's interleaved timing: its median (seconds), the median of
+/// `empty main` in the same rounds, and its number of runs.
+pub type Interleaved = (f64, f64, usize);
+
+/// Times the light programs again, in rounds that run each once in turn,
+/// so that a change of the machine's load over the minutes of hyperfine's
+/// run (which runs each program's runs one after the other) weighs on all
+/// of them alike.
+///
+/// Programs are interleaved with those doing as many lookups, and with
+/// `empty main` (the first variant). Heavy programs (a median over 4 times
+/// the empty one's, from `medians`, hyperfine's) are left out: a process
+/// that has touched tens of megabytes slows down the one after it by
+/// hundreds of microseconds, and their own ratios are large enough for
+/// hyperfine's numbers. Each program runs for about 2 s in all (10 to 1500
+/// runs), after 3 warm-up rounds.
+pub fn interleaved(variants: &[Variant], medians: &[f64]) -> Result<Vec<Option<Interleaved>>> {
+    let light = |i: usize| medians[i] <= 4.0 * medians[0];
+    let mut found = vec![None; variants.len()];
+    for lookups in [1, 100] {
+        let group: Vec<usize> = (0..variants.len())
+            .filter(|&i| i == 0 || (variants[i].lookups == lookups && light(i)))
+            .collect();
+        let runs: Vec<usize> = group
+            .iter()
+            .map(|&i| ((2.0 / medians[i]) as usize).clamp(10, 1500))
+            .collect();
+        let mut times: Vec<Vec<f64>> = vec![Vec::new(); group.len()];
+        let warmup = 3;
+        for round in 0..warmup + runs.iter().max().copied().unwrap_or(0) {
+            for (k, &i) in group.iter().enumerate() {
+                if round >= warmup + runs[k] {
+                    continue;
+                }
+                let elapsed = time_once(&variants[i])?;
+                if round >= warmup {
+                    times[k].push(elapsed);
+                }
             }
-            let start = std::time::Instant::now();
-            let status = Command::new(&variant.command[0])
-                .args(&variant.command[1..])
-                .stdin(Stdio::null())
-                .stdout(Stdio::null())
-                .status()
-                .map_err(|e| format!("{}: {e}", variant.command[0].display()))?;
-            let elapsed = start.elapsed().as_secs_f64();
-            if !status.success() {
-                return Err(format!("{}: {status}", variant.name));
-            }
-            if round >= warmup {
-                times[i].push(elapsed);
+        }
+        let medians: Vec<f64> = times.iter_mut().map(|t| median_f64(t)).collect();
+        for (k, &i) in group.iter().enumerate() {
+            if i != 0 || lookups == 1 {
+                found[i] = Some((medians[k], medians[0], times[k].len()));
             }
         }
     }
-    Ok(times
-        .into_iter()
-        .map(|mut t| {
-            let n = t.len();
-            (median_f64(&mut t), n)
-        })
-        .collect())
+    Ok(found)
+}
+
+/// Runs `variant` once, with standard input and output on `/dev/null`,
+/// and returns its wall time in seconds: `posix_spawn` (a vfork, as
+/// hyperfine's spawning does) and `waitpid`. A plain fork would copy the
+/// harness's page tables at every run, which grow with the snapshots it
+/// has handled.
+fn time_once(variant: &Variant) -> Result<f64> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt as _;
+
+    extern "C" {
+        static environ: *const *mut libc::c_char;
+    }
+    let args: Vec<CString> = variant
+        .command
+        .iter()
+        .map(|a| CString::new(a.as_os_str().as_bytes()).map_err(|e| e.to_string()))
+        .collect::<Result<_>>()?;
+    let mut argv: Vec<*mut libc::c_char> = args.iter().map(|a| a.as_ptr().cast_mut()).collect();
+    argv.push(std::ptr::null_mut());
+    // SAFETY: every pointer handed to libc points to live, NUL-terminated
+    // data owned above; the file actions are initialised before use and
+    // destroyed after; `pid` is our child, waited for once.
+    unsafe {
+        let null = libc::open(c"/dev/null".as_ptr(), libc::O_RDWR | libc::O_CLOEXEC);
+        if null < 0 {
+            return Err(format!("/dev/null: {}", std::io::Error::last_os_error()));
+        }
+        let mut actions = std::mem::zeroed::<libc::posix_spawn_file_actions_t>();
+        libc::posix_spawn_file_actions_init(&mut actions);
+        libc::posix_spawn_file_actions_adddup2(&mut actions, null, 0);
+        libc::posix_spawn_file_actions_adddup2(&mut actions, null, 1);
+        let mut pid = 0;
+        let start = std::time::Instant::now();
+        let spawned = libc::posix_spawn(
+            &mut pid,
+            argv[0],
+            &actions,
+            std::ptr::null(),
+            argv.as_ptr(),
+            environ,
+        );
+        let mut status = 0;
+        let waited = spawned == 0 && libc::waitpid(pid, &mut status, 0) == pid;
+        let elapsed = start.elapsed().as_secs_f64();
+        libc::posix_spawn_file_actions_destroy(&mut actions);
+        libc::close(null);
+        if spawned != 0 {
+            let error = std::io::Error::from_raw_os_error(spawned);
+            return Err(format!("{}: {error}", variant.command[0].display()));
+        }
+        if !waited || !libc::WIFEXITED(status) || libc::WEXITSTATUS(status) != 0 {
+            return Err(format!("{} failed ({status:#x})", variant.name));
+        }
+        Ok(elapsed)
+    }
 }
 
 /// Runs `command` `runs` times; medians of its minor and major page faults
