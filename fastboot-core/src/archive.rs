@@ -20,7 +20,7 @@ use rkyv::ser::{Allocator, Writer};
 use rkyv::util::AlignedVec;
 use rkyv::{Archive, Archived, Place, Serialize};
 
-use crate::checksum::checksum;
+use crate::checksum::checksum_parts;
 
 /// Types a `#[fastboot::frozen]` function can return: archivable with rkyv,
 /// with an archived form that can be validated and shared between threads.
@@ -56,12 +56,11 @@ pub fn validate<T: Freezable>(bytes: &[u8]) -> Result<(), String> {
 /// Fingerprint of `T` as archived: its name, and its archived size and
 /// alignment.
 pub fn type_fingerprint<T: Freezable>() -> u64 {
-    let name = std::any::type_name::<T>();
-    let mut bytes = Vec::with_capacity(name.len() + 16);
-    bytes.extend_from_slice(name.as_bytes());
-    bytes.extend_from_slice(&size_of::<Archived<T>>().to_le_bytes());
-    bytes.extend_from_slice(&align_of::<Archived<T>>().to_le_bytes());
-    checksum(&bytes)
+    checksum_parts(&[
+        std::any::type_name::<T>().as_bytes(),
+        &size_of::<Archived<T>>().to_le_bytes(),
+        &align_of::<Archived<T>>().to_le_bytes(),
+    ])
 }
 
 /// Deterministic archiving, chosen by type with autoref specialization:

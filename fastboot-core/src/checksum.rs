@@ -12,18 +12,35 @@ pub fn entry_checksum(fingerprint: u64, bytes: &[u8]) -> u64 {
     xxhash_rust::xxh3::xxh3_64_with_seed(bytes, fingerprint)
 }
 
+/// Checksum of the concatenation of `parts`, without concatenating them.
+pub(crate) fn checksum_parts(parts: &[&[u8]]) -> u64 {
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    for part in parts {
+        hasher.update(part);
+    }
+    hasher.digest()
+}
+
 /// Checksum of `bytes` read as if `bytes[hole]` were zero, without copying.
 pub(crate) fn checksum_with_hole(bytes: &[u8], hole: std::ops::Range<usize>) -> u64 {
-    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
-    hasher.update(&bytes[..hole.start]);
-    hasher.update(&[0u8; 64][..hole.len()]);
-    hasher.update(&bytes[hole.end..]);
-    hasher.digest()
+    checksum_parts(&[
+        &bytes[..hole.start],
+        &[0u8; 64][..hole.len()],
+        &bytes[hole.end..],
+    ])
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn parts_hash_like_their_concatenation() {
+        assert_eq!(
+            checksum_parts(&[b"abc", b"", b"defgh"]),
+            checksum(b"abcdefgh")
+        );
+    }
 
     #[test]
     fn a_hole_reads_as_zeros() {

@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 use linkme::distributed_slice;
 
 use crate::archive::{self, Freezable};
-use crate::checksum::checksum;
+use crate::checksum::checksum_parts;
 use crate::report::Outcome;
 
 /// Every frozen static linked into this program. Each element points into
@@ -53,10 +53,10 @@ impl Entry {
     /// Fingerprint of the entry's type (name, archived size and alignment)
     /// and definition (tokens of the annotated function).
     pub fn fingerprint(&self) -> u64 {
-        let mut bytes = [0u8; 16];
-        bytes[..8].copy_from_slice(&self.definition.to_le_bytes());
-        bytes[8..].copy_from_slice(&(self.type_fingerprint)().to_le_bytes());
-        checksum(&bytes)
+        checksum_parts(&[
+            &self.definition.to_le_bytes(),
+            &(self.type_fingerprint)().to_le_bytes(),
+        ])
     }
 
     /// Computes the value and archives it.

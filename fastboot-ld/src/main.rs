@@ -37,14 +37,7 @@ enum Command {
     /// `cargo fastboot build --footer --release --example word_index`.
     Build {
         #[command(flatten)]
-        method: MethodArgs,
-        /// Arguments for `cargo build`, selecting a single executable
-        #[arg(
-            value_name = "CARGO_BUILD_ARGS",
-            trailing_var_arg = true,
-            allow_hyphen_values = true
-        )]
-        cargo_args: Vec<OsString>,
+        build: BuildArgs,
     },
     /// Like build, then run the result in strict mode
     ///
@@ -57,14 +50,7 @@ enum Command {
     )]
     Run {
         #[command(flatten)]
-        method: MethodArgs,
-        /// Arguments for `cargo build`, selecting a single executable
-        #[arg(
-            value_name = "CARGO_BUILD_ARGS",
-            trailing_var_arg = true,
-            allow_hyphen_values = true
-        )]
-        cargo_args: Vec<OsString>,
+        build: BuildArgs,
         /// Arguments for the program: those after the first `--`, taken out
         /// before parsing (see `parse`).
         #[arg(skip)]
@@ -109,6 +95,20 @@ enum Command {
         /// The program
         binary: PathBuf,
     },
+}
+
+/// What `build` and `run` build, and how they embed.
+#[derive(Debug, Args)]
+struct BuildArgs {
+    #[command(flatten)]
+    method: MethodArgs,
+    /// Arguments for `cargo build`, selecting a single executable
+    #[arg(
+        value_name = "CARGO_BUILD_ARGS",
+        trailing_var_arg = true,
+        allow_hyphen_values = true
+    )]
+    cargo_args: Vec<OsString>,
 }
 
 /// An optional choice of embedding method.
@@ -183,19 +183,15 @@ fn main() -> ExitCode {
 
 fn execute(command: Command) -> Result<ExitCode> {
     match command {
-        Command::Build {
-            method: m,
-            cargo_args,
-        } => {
-            let built = build(method(m.section, m.footer), cargo_args)?;
+        Command::Build { build: args } => {
+            let built = build(args)?;
             println!("{}", built.output.display());
         }
         Command::Run {
-            method: m,
-            cargo_args,
+            build: args,
             program_args,
         } => {
-            let built = build(method(m.section, m.footer), cargo_args)?;
+            let built = build(args)?;
             return run::strict(&built.output, &program_args).map(exit_code);
         }
         Command::Freeze { binary, output } => {
@@ -227,7 +223,12 @@ fn execute(command: Command) -> Result<ExitCode> {
 }
 
 /// `cargo fastboot build`, reporting on standard error what it did.
-fn build(method: Option<Method>, cargo_args: Vec<OsString>) -> Result<pipeline::Built> {
+fn build(args: BuildArgs) -> Result<pipeline::Built> {
+    let BuildArgs {
+        method: m,
+        cargo_args,
+    } = args;
+    let method = method(m.section, m.footer);
     let built = pipeline::build(&BuildOptions { method, cargo_args })?;
     if let Some(note) = &built.note {
         eprintln!("cargo-fastboot: note: appending the snapshot, as {note}");
@@ -272,14 +273,17 @@ mod tests {
 
     #[test]
     fn build_passes_everything_after_its_own_flags_to_cargo() {
-        let Command::Build { method, cargo_args } = parse(&[
+        let Command::Build {
+            build: BuildArgs { method, cargo_args },
+        } = parse(&[
             "build",
             "--footer",
             "--release",
             "--example",
             "word_index",
             "--section",
-        ]) else {
+        ])
+        else {
             panic!("not build")
         };
         assert!(method.footer && !method.section);
@@ -287,7 +291,9 @@ mod tests {
             cargo_args,
             ["--release", "--example", "word_index", "--section"]
         );
-        let Command::Build { method, cargo_args } = parse(&["build", "-p", "app", "--bin", "x"])
+        let Command::Build {
+            build: BuildArgs { method, cargo_args },
+        } = parse(&["build", "-p", "app", "--bin", "x"])
         else {
             panic!("not build")
         };
@@ -298,8 +304,7 @@ mod tests {
     #[test]
     fn run_splits_cargo_and_program_arguments_at_the_double_dash() {
         let Command::Run {
-            method,
-            cargo_args,
+            build: BuildArgs { method, cargo_args },
             program_args,
         } = parse(&[
             "run",
@@ -318,9 +323,8 @@ mod tests {
         assert_eq!(cargo_args, ["--release", "--example", "x"]);
         assert_eq!(program_args, ["--stats", "a"]);
         let Command::Run {
-            cargo_args,
+            build: BuildArgs { cargo_args, .. },
             program_args,
-            ..
         } = parse(&["run", "--release"])
         else {
             panic!("not run")
@@ -328,9 +332,8 @@ mod tests {
         assert_eq!(cargo_args, ["--release"]);
         assert!(program_args.is_empty());
         let Command::Run {
-            cargo_args,
+            build: BuildArgs { cargo_args, .. },
             program_args,
-            ..
         } = parse(&["run", "--", "--stats"])
         else {
             panic!("not run")
