@@ -64,14 +64,4 @@ pub use rkyv::Archived;
 
 /// Support for the macros; not public API.
 #[doc(hidden)]
-pub mod __private {
-    pub use fastboot_core::archive::{Freeze, FreezePlain, FreezeSorted};
-    pub use fastboot_core::registry::{Entry, ENTRIES};
-    pub use fastboot_core::Frozen;
-    pub use linkme;
-
-    /// Named by a `use` next to each frozen function, so that one inside an
-    /// `impl` block (where `use` is not allowed) is an error at its name.
-    #[allow(non_camel_case_types)]
-    pub trait frozen_functions_belong_to_a_module_not_an_impl {}
-}
+pub use fastboot_core::__private;

@@ -6,12 +6,17 @@ use std::time::Instant;
 
 use crate::format::{self, EntryData, FormatError};
 use crate::identity;
+use crate::os;
 use crate::registry;
+use crate::report::Reason;
 
 /// Computes and archives every registered entry, in name order, printing one
 /// line per entry, and writes the snapshot to `path` (atomically: a reader
 /// never sees a partial file).
 pub fn run(path: &Path) -> Result<(), String> {
+    if !os::SUPPORTED {
+        return Err(Reason::Unsupported.to_string());
+    }
     let producer = identity::current_build_id()
         .ok_or("this binary has no GNU build-id note: link it with -Wl,--build-id")?;
     let entries = registry::entries();

@@ -5,7 +5,7 @@ use std::sync::OnceLock;
 use rkyv::Archived;
 
 use crate::archive::{self, Freezable};
-use crate::registry::Entry;
+use crate::registry::{self, Entry};
 use crate::report::{Origin, Outcome, Reason};
 use crate::thaw;
 
@@ -47,6 +47,7 @@ impl<T: Freezable> Frozen<T> {
 
     #[cold]
     fn obtain(&'static self, compute: fn() -> T) -> &'static Archived<T> {
+        registry::first_access(&self.entry);
         match self.thaw() {
             Ok((value, origin)) => {
                 self.record(Outcome::Thawed(origin.clone()));

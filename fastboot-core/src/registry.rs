@@ -1,9 +1,11 @@
 //! The registry: one [`Entry`] per `#[fastboot::frozen]` function, gathered
 //! from every crate of the program into one linkme distributed slice.
+//!
+//! On targets without distributed slices (wasm, for one) no snapshot can be
+//! thawed anyway: there each entry registers itself when first accessed, so
+//! that `report()` still lists what was computed, and why.
 
 use std::sync::OnceLock;
-
-use linkme::distributed_slice;
 
 use crate::archive::{self, Freezable};
 use crate::checksum::checksum_parts;
@@ -11,8 +13,31 @@ use crate::report::Outcome;
 
 /// Every frozen static linked into this program. Each element points into
 /// the [`Frozen`](crate::Frozen) static that owns the entry.
-#[distributed_slice]
+#[cfg(fastboot_registry)]
+#[linkme::distributed_slice]
 pub static ENTRIES: [&'static Entry];
+
+/// Adds the entry of the `Frozen` static `$frozen` to [`ENTRIES`]. The
+/// tokens in parentheses are the path of the module re-exporting `linkme`
+/// and `ENTRIES` (the facade's private module).
+#[cfg(fastboot_registry)]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __register {
+    (($($private:tt)*) $frozen:ident) => {
+        #[$($private)*::linkme::distributed_slice($($private)*::ENTRIES)]
+        #[linkme(crate = $($private)*::linkme)]
+        static __FASTBOOT_ENTRY: &$($private)*::Entry = $frozen.entry();
+    };
+}
+
+/// Without distributed slices, entries register at first access.
+#[cfg(not(fastboot_registry))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __register {
+    ($($tokens:tt)*) => {};
+}
 
 /// A registered frozen static: its stable name, its fingerprint, and how to
 /// compute, archive and validate its value.
@@ -78,7 +103,26 @@ impl Entry {
 
 /// All registered entries, sorted by name.
 pub fn entries() -> Vec<&'static Entry> {
+    #[cfg(fastboot_registry)]
     let mut all: Vec<&'static Entry> = ENTRIES.iter().copied().collect();
+    #[cfg(not(fastboot_registry))]
+    let mut all = ACCESSED.lock().unwrap_or_else(|e| e.into_inner()).clone();
     all.sort_by_key(|e| e.name);
     all
+}
+
+/// The entries accessed so far, where there is no distributed slice.
+#[cfg(not(fastboot_registry))]
+static ACCESSED: std::sync::Mutex<Vec<&'static Entry>> = std::sync::Mutex::new(Vec::new());
+
+/// Records that `entry` is being accessed for the first time: registers it
+/// where there is no distributed slice.
+pub(crate) fn first_access(entry: &'static Entry) {
+    #[cfg(not(fastboot_registry))]
+    ACCESSED
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .push(entry);
+    #[cfg(fastboot_registry)]
+    let _ = entry;
 }

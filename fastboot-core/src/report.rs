@@ -39,6 +39,8 @@ impl fmt::Display for Origin {
 pub enum Reason {
     /// `FASTBOOT=off`.
     Disabled,
+    /// Snapshots cannot be thawed on this target: every value is computed.
+    Unsupported,
     /// No snapshot was found: none embedded, none named, none beside the
     /// executable.
     NoSnapshot,
@@ -58,6 +60,7 @@ impl fmt::Display for Reason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Reason::Disabled => f.write_str("disabled by FASTBOOT=off"),
+            Reason::Unsupported => f.write_str("no snapshot support on this target"),
             Reason::NoSnapshot => f.write_str("no snapshot found"),
             Reason::Unusable(why) => write!(f, "snapshot unusable: {why}"),
             Reason::Missing => f.write_str("not in the snapshot"),

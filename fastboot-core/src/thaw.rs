@@ -5,6 +5,7 @@ use std::sync::OnceLock;
 
 use crate::config::{self, Mode};
 use crate::format::EntryRecord;
+use crate::os;
 use crate::registry::Entry;
 use crate::report::{Origin, Reason};
 use crate::source::{self, Located};
@@ -13,7 +14,9 @@ use crate::source::{self, Located};
 fn located() -> &'static Result<Located, Reason> {
     static LOCATED: OnceLock<Result<Located, Reason>> = OnceLock::new();
     LOCATED.get_or_init(|| {
-        if config::freeze_path().is_some() {
+        if !os::SUPPORTED {
+            Err(Reason::Unsupported)
+        } else if config::freeze_path().is_some() {
             Err(Reason::Freezing)
         } else if config::mode() == Mode::Off {
             Err(Reason::Disabled)
@@ -26,6 +29,11 @@ fn located() -> &'static Result<Located, Reason> {
 /// Locates the snapshot now (printing any diagnostic), if not done yet.
 pub fn prepare() {
     located();
+}
+
+/// Why no snapshot can be used by any entry, if that is so.
+pub fn unavailable() -> Option<&'static Reason> {
+    located().as_ref().err()
 }
 
 /// The entry's record in the snapshot, if present with a matching

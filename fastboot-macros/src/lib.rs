@@ -155,9 +155,7 @@ fn expand_frozen(args: TokenStream2, item: &ItemFn) -> syn::Result<TokenStream2>
                     __fastboot_freeze,
                 );
 
-            #[::fastboot::__private::linkme::distributed_slice(::fastboot::__private::ENTRIES)]
-            #[linkme(crate = ::fastboot::__private::linkme)]
-            static __FASTBOOT_ENTRY: &::fastboot::__private::Entry = __FASTBOOT_FROZEN.entry();
+            ::fastboot::__private::register!((::fastboot::__private) __FASTBOOT_FROZEN);
 
             __FASTBOOT_FROZEN.get(__fastboot_compute)
         }

@@ -1,15 +1,12 @@
 //! A standalone snapshot file: named by `FASTBOOT_SNAPSHOT`, or `<exe>.snap`
 //! beside the executable.
 
-use std::fs::{File, OpenOptions};
-use std::os::unix::fs::OpenOptionsExt;
 use std::path::PathBuf;
-
-use memmap2::MmapOptions;
 
 use super::Candidate;
 use crate::config;
 use crate::format::HEADER_LEN;
+use crate::os;
 use crate::report::Origin;
 
 /// Maps the snapshot file, if one is named or sits beside the executable.
@@ -25,13 +22,8 @@ pub fn find() -> Result<Option<Candidate>, String> {
         },
     };
     let fail = |e: std::io::Error| format!("{}: {e}", path.display());
-    // Non-blocking, so that a FIFO named by mistake is rejected below rather
-    // than waited on forever.
-    let opened = OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NONBLOCK)
-        .open(&path);
-    let file: File = match opened {
+    // Without blocking, so that a FIFO named by mistake is rejected below.
+    let file = match os::open_untrusted(&path) {
         Ok(file) => file,
         Err(e) if !named && e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(fail(e)),
@@ -47,9 +39,8 @@ pub fn find() -> Result<Option<Candidate>, String> {
             path.display()
         ));
     }
-    // SAFETY: the mapping is private and read-only, covers the length just
-    // read (at least a header, so not empty), and is leaked below, so it
-    // stays mapped for the life of the process. Its contents are untrusted:
+    // SAFETY: the mapping covers the length just read (at least a header, so
+    // not empty). Its contents are untrusted:
     // the header and table are checked when parsed, and each entry
     // (checksum, then rkyv validation) before it is first used. What no
     // check can cover is another process changing the file while it is
@@ -60,8 +51,8 @@ pub fn find() -> Result<Option<Candidate>, String> {
     // the caller; here it is the contract of snapshot files: they are
     // replaced, never rewritten in place (the freeze run writes a new file
     // and renames it over the old one, leaving existing mappings intact).
-    let map = unsafe { MmapOptions::new().len(len).map_copy_read_only(&file) }.map_err(fail)?;
-    Ok(Some((Box::leak(Box::new(map)), Origin::File(path))))
+    let bytes = unsafe { os::map(&file, 0, len) }.map_err(fail)?;
+    Ok(Some((bytes, Origin::File(path))))
 }
 
 /// `<exe>.snap`, the conventional place for a program's snapshot file.

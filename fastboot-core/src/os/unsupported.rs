@@ -1,0 +1,26 @@
+//! Every other target: no snapshot can be thawed, and every frozen static
+//! is computed (`report()` says why). Nothing here is ever reached but
+//! [`SUPPORTED`]; the functions exist so that the platform-neutral code
+//! compiles unchanged.
+
+use std::fs::File;
+use std::io;
+use std::path::Path;
+
+pub(crate) const SUPPORTED: bool = false;
+
+pub(crate) fn identity() -> Option<&'static [u8]> {
+    None
+}
+
+pub(crate) fn embedded_section() -> Option<&'static [u8]> {
+    None
+}
+
+pub(crate) fn open_executable() -> io::Result<File> {
+    Err(io::ErrorKind::Unsupported.into())
+}
+
+pub(crate) fn open_untrusted(_path: &Path) -> io::Result<File> {
+    Err(io::ErrorKind::Unsupported.into())
+}
