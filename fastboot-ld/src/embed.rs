@@ -16,14 +16,14 @@ use fastboot_core::section::PLACEHOLDER;
 use crate::appended;
 use crate::elf::Executable;
 use crate::error::{Error, Result};
-use crate::objcopy;
-use crate::output::{permissions_of, write_atomically, TempFile};
+use crate::output::{permissions_of, write_atomically};
+use crate::rewrite;
 
 /// Where to put the snapshot.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Method {
     /// Replace the contents of the `fastboot` section (needs the linker
-    /// script of [`crate::link()`] and `objcopy`).
+    /// script of [`crate::link()`]).
     Section,
     /// Append the snapshot and a footer to the file.
     Footer,
@@ -48,14 +48,13 @@ pub fn embed(binary: &Path, snapshot: &Path, output: &Path, method: Method) -> R
 }
 
 /// The method to use for `binary` when none is asked for: the section if
-/// its layout allows it and objcopy is installed, else the footer, with
-/// the reason the section cannot be used.
+/// its layout allows it, else the footer, with the reason the section
+/// cannot be used.
 pub fn choose_method(binary: &Path) -> Result<(Method, Option<String>)> {
     let exe = Executable::open(binary)?;
     let why_not = match exe.section() {
         Err(e) => Some(e),
         Ok(section) if !section.own_segment => Some(Error::NotOwnSegment(binary.to_owned())),
-        Ok(_) if !objcopy::available() => Some(Error::ObjcopyMissing),
         Ok(_) => None,
     };
     Ok(match why_not {
@@ -66,9 +65,10 @@ pub fn choose_method(binary: &Path) -> Result<(Method, Option<String>)> {
 
 /// Writes `output`: `binary` with the snapshot in its `fastboot` section.
 ///
-/// The section must be alone in the executable's last loadable segment,
-/// as [`crate::link()`] arranges, so that it can take any length. Uses
-/// `objcopy`; a snapshot appended to `binary` is dropped.
+/// The section must be alone at the start of the executable's last
+/// loadable segment, as [`crate::link()`] arranges, so that it can take any
+/// length. A snapshot appended to `binary` is dropped. Works in process,
+/// for an executable of any ELF target.
 pub fn embed_section(binary: &Path, snapshot: &Path, output: &Path) -> Result<()> {
     let exe = Executable::open(binary)?;
     if !exe.section()?.own_segment {
@@ -79,22 +79,10 @@ pub fn embed_section(binary: &Path, snapshot: &Path, output: &Path) -> Result<()
     check_producer(&exe, &snap)?;
     let permissions = permissions_of(binary)?;
 
-    let contents = TempFile::beside(output, "section");
-    contents.write(snap.as_bytes())?;
-    // objcopy keeps nothing of what follows the ELF image, but an appended
-    // snapshot is dropped explicitly rather than trusted to that.
     let image = appended::strip(&exe.bytes, exe.info.extent)?;
-    let stripped = TempFile::beside(output, "input");
-    let input = if image.len() < exe.bytes.len() {
-        stripped.write(image)?;
-        stripped.path()
-    } else {
-        binary
-    };
-    let result = TempFile::beside(output, "out");
-    objcopy::update_section(input, contents.path(), result.path())?;
-    check_section_result(result.path(), &exe, snap.as_bytes())?;
-    result.persist(output, Some(permissions))
+    let result = rewrite::replace_section(image, snap.as_bytes())?;
+    check_section_result(&exe, result, snap.as_bytes())
+        .and_then(|checked| write_atomically(output, &checked.bytes, Some(permissions)))
 }
 
 /// Writes `output`: `binary` without any snapshot it had appended, zero
@@ -150,13 +138,17 @@ fn read_file(path: &Path) -> Result<Vec<u8>> {
     std::fs::read(path).map_err(Error::at(path))
 }
 
-/// Checks what objcopy wrote: same build-id, the section still alone in
-/// its segment, holding the snapshot.
-fn check_section_result(path: &Path, original: &Executable, snapshot: &[u8]) -> Result<()> {
-    let result = Executable::open(path)?;
+/// Checks the rewritten executable `bytes`: same build-id, the section
+/// still alone at the start of its segment, holding the snapshot.
+fn check_section_result(
+    original: &Executable,
+    bytes: Vec<u8>,
+    snapshot: &[u8],
+) -> Result<Executable> {
+    let result = Executable::from_bytes(&original.path, bytes)?;
     let unexpected = |what: &str| {
         Error::Other(format!(
-            "objcopy output for {} is unusable: {what}",
+            "rewriting {} went wrong: {what}",
             original.path.display()
         ))
     };
@@ -166,13 +158,10 @@ fn check_section_result(path: &Path, original: &Executable, snapshot: &[u8]) -> 
     if !result.section()?.own_segment {
         return Err(unexpected("the fastboot section left its segment"));
     }
-    if !result
-        .section_bytes()
-        .is_some_and(|bytes| bytes.starts_with(snapshot))
-    {
+    if result.section_bytes() != Some(snapshot) {
         return Err(unexpected(
             "the fastboot section does not hold the snapshot",
         ));
     }
-    Ok(())
+    Ok(result)
 }

@@ -42,8 +42,6 @@ pub enum Error {
     /// An executable that holds no snapshot, neither in its section nor
     /// after a footer.
     NoSnapshot(PathBuf),
-    /// `objcopy` (GNU binutils) is not installed.
-    ObjcopyMissing,
     /// A command ran but failed.
     CommandFailed {
         /// The command, as a short description.
@@ -107,9 +105,6 @@ impl fmt::Display for Error {
                 f,
                 "{}: no snapshot embedded (neither in the fastboot section nor appended)",
                 path.display()
-            ),
-            Error::ObjcopyMissing => f.write_str(
-                "objcopy not found on PATH: install GNU binutils, set OBJCOPY, or use --footer",
             ),
             Error::CommandFailed { command, detail } => write!(f, "{command} failed: {detail}"),
             Error::Io { context, source } => write!(f, "{context}: {source}"),

@@ -26,13 +26,13 @@ pub mod error;
 #[cfg(feature = "tool")]
 pub mod inspect;
 #[cfg(feature = "tool")]
-mod objcopy;
-#[cfg(feature = "tool")]
 mod output;
 #[cfg(feature = "tool")]
 pub mod pipeline;
 #[cfg(feature = "tool")]
 pub mod read;
+#[cfg(feature = "tool")]
+mod rewrite;
 #[cfg(feature = "tool")]
 pub mod run;
 

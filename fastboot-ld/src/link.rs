@@ -17,7 +17,7 @@ pub const SCRIPT_NAME: &str = "fastboot.ld";
 
 /// The linker script: the `fastboot` section goes alone into its own
 /// read-only loadable segment after `.bss`, the last one of the program, so
-/// that `objcopy --update-section` can grow it in place without moving any
+/// that embedding can grow it in place without moving any
 /// other section. `INSERT AFTER` augments the linker's default script
 /// instead of replacing it.
 pub const SCRIPT: &str = "\

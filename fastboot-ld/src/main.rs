@@ -14,7 +14,7 @@ use fastboot_ld::{embed, inspect, read_snapshot, run, Method, Result};
 /// A program using fastboot computes its `#[fastboot::frozen]` statics once,
 /// in a freeze run, and thaws them from the snapshot at startup. The
 /// snapshot goes into the executable's `fastboot` section (the program's
-/// build.rs calls `fastboot_ld::link()`; needs objcopy) or is appended to
+/// build.rs calls `fastboot_ld::link()`) or is appended to
 /// it with a footer (any ELF executable).
 #[derive(Debug, Parser)]
 #[command(name = "cargo-fastboot", bin_name = "cargo fastboot", version)]
@@ -30,7 +30,7 @@ enum Command {
     /// The copy is written to `<target dir>/fastboot/<name>` and its path is
     /// printed last on standard output; cargo's own artifact is left as
     /// built. The section is used if the program's build.rs calls
-    /// `fastboot_ld::link()` and objcopy is installed, else the footer.
+    /// `fastboot_ld::link()`, else the footer.
     ///
     /// This command's own flags come first: everything from the first other
     /// argument (or after `--`) is passed to `cargo build`, e.g.
@@ -115,8 +115,7 @@ struct BuildArgs {
 #[derive(Debug, Args)]
 #[group(multiple = false)]
 struct MethodArgs {
-    /// Embed in the fastboot section [default when the layout allows it and
-    /// objcopy is installed]
+    /// Embed in the fastboot section [default when the layout allows it]
     #[arg(long)]
     section: bool,
     /// Append the snapshot with a footer
@@ -128,8 +127,7 @@ struct MethodArgs {
 #[derive(Debug, Args)]
 #[group(required = true, multiple = false)]
 struct RequiredMethodArgs {
-    /// Embed in the fastboot section (linked with fastboot_ld::link(); needs
-    /// objcopy)
+    /// Embed in the fastboot section (linked with fastboot_ld::link())
     #[arg(long)]
     section: bool,
     /// Append the snapshot with a footer (any ELF executable)
