@@ -35,6 +35,8 @@ pub mod read;
 mod rewrite;
 #[cfg(feature = "tool")]
 pub mod run;
+#[cfg(feature = "tool")]
+pub mod runner;
 
 #[cfg(feature = "tool")]
 pub use embed::{embed, embed_footer, embed_section, Method};

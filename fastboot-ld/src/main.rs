@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 use fastboot_ld::pipeline::{self, BuildOptions};
+use fastboot_ld::runner::Runner;
 use fastboot_ld::{embed, inspect, read_snapshot, run, Method, Result};
 
 /// Build, freeze, embed and inspect fastboot snapshots.
@@ -63,6 +64,8 @@ enum Command {
         /// Where to write the snapshot [default: BINARY.snap]
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
+        #[command(flatten)]
+        target: TargetArgs,
     },
     /// Embed a snapshot into the program that froze it
     Embed {
@@ -94,7 +97,24 @@ enum Command {
     Verify {
         /// The program
         binary: PathBuf,
+        #[command(flatten)]
+        target: TargetArgs,
     },
+}
+
+/// The target a program was built for, to run it as cargo would.
+#[derive(Debug, Args)]
+struct TargetArgs {
+    /// Run the program through the runner cargo has configured for TRIPLE
+    /// (CARGO_TARGET_<TRIPLE>_RUNNER or target.<triple>.runner)
+    #[arg(long, value_name = "TRIPLE")]
+    target: Option<String>,
+}
+
+impl TargetArgs {
+    fn runner(&self) -> Result<Runner> {
+        Runner::for_target(self.target.as_deref())
+    }
 }
 
 /// What `build` and `run` build, and how they embed.
@@ -190,15 +210,19 @@ fn execute(command: Command) -> Result<ExitCode> {
             program_args,
         } => {
             let built = build(args)?;
-            return run::strict(&built.output, &program_args).map(exit_code);
+            return run::strict(&built.output, &built.runner, &program_args).map(exit_code);
         }
-        Command::Freeze { binary, output } => {
+        Command::Freeze {
+            binary,
+            output,
+            target,
+        } => {
             let output = output.unwrap_or_else(|| {
                 let mut path = binary.clone().into_os_string();
                 path.push(".snap");
                 path.into()
             });
-            run::freeze(&binary, &output)?;
+            run::freeze(&binary, &target.runner()?, &output)?;
             println!("{}", output.display());
         }
         Command::Embed {
@@ -215,7 +239,9 @@ fn execute(command: Command) -> Result<ExitCode> {
         Command::Inspect { path } => {
             print!("{}", inspect::describe(&read_snapshot(&path)?)?);
         }
-        Command::Verify { binary } => return run::verify(&binary).map(exit_code),
+        Command::Verify { binary, target } => {
+            return run::verify(&binary, &target.runner()?).map(exit_code)
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -8,6 +8,7 @@ use crate::embed::{self, Method};
 use crate::error::{Error, Result};
 use crate::output::TempFile;
 use crate::run;
+use crate::runner::{self, Runner};
 
 /// What to build and how to embed.
 #[derive(Debug, Clone, Default)]
@@ -27,13 +28,16 @@ pub struct Built {
     pub output: PathBuf,
     /// How the snapshot was embedded.
     pub method: Method,
+    /// How programs of its target are run (cargo's configured runner).
+    pub runner: Runner,
     /// Why the section could not be used, if the method was chosen and is
     /// the footer.
     pub note: Option<String>,
 }
 
-/// Builds one executable with cargo, runs it once to freeze its snapshot,
-/// and embeds the snapshot into a copy in `<target dir>/fastboot/`.
+/// Builds one executable with cargo, runs it once to freeze its snapshot
+/// (through the runner cargo would use for its target), and embeds the
+/// snapshot into a copy in `<target dir>/fastboot/`.
 ///
 /// Cargo's own artifact is never modified, so a later `cargo build` can
 /// never leave a stale snapshot behind.
@@ -44,6 +48,7 @@ pub fn build(options: &BuildOptions) -> Result<Built> {
             arg.to_string_lossy()
         )));
     }
+    let runner = Runner::for_target(runner::target_of(&options.cargo_args).as_deref())?;
     let artifact = cargo::build(&options.cargo_args)?.path;
     let dir = cargo::target_dir(&artifact).join("fastboot");
     std::fs::create_dir_all(&dir).map_err(Error::at(&dir))?;
@@ -53,7 +58,7 @@ pub fn build(options: &BuildOptions) -> Result<Built> {
     let output = dir.join(name);
 
     let snapshot = TempFile::beside(&output, "snap");
-    run::freeze_into(&artifact, &snapshot)?;
+    run::freeze_into(&artifact, &runner, &snapshot)?;
     let (method, note) = match options.method {
         Some(method) => (method, None),
         None => embed::choose_method(&artifact)?,
@@ -63,6 +68,7 @@ pub fn build(options: &BuildOptions) -> Result<Built> {
         artifact,
         output,
         method,
+        runner,
         note,
     })
 }

@@ -2,41 +2,39 @@
 //! writes its snapshot, and the verify run, which checks it.
 
 use std::ffi::OsString;
-use std::os::fd::AsFd;
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitStatus, Stdio};
+use std::process::{ExitStatus, Stdio};
 
 use fastboot_core::config::{FREEZE_VAR, MODE_VAR, SNAPSHOT_VAR};
 
 use crate::embed;
 use crate::error::{Error, Result};
 use crate::output::TempFile;
+use crate::runner::Runner;
 
-/// Runs `binary` with `FASTBOOT_FREEZE` so that it computes its frozen
-/// statics and writes the snapshot, then moves the snapshot to `output`.
+/// Runs `binary` (through `runner`) with `FASTBOOT_FREEZE` so that it
+/// computes its frozen statics and writes the snapshot, then moves the
+/// snapshot to `output`.
 ///
 /// `FASTBOOT` and `FASTBOOT_SNAPSHOT` are removed from its environment.
 /// What it prints goes to standard error, keeping standard output for the
 /// caller's results.
-pub fn freeze(binary: &Path, output: &Path) -> Result<()> {
+pub fn freeze(binary: &Path, runner: &Runner, output: &Path) -> Result<()> {
     let temp = TempFile::beside(output, "freeze");
-    freeze_into(binary, &temp)?;
+    freeze_into(binary, runner, &temp)?;
     temp.persist(output, None)
 }
 
 /// Runs the freeze run of `binary` into the temporary file `temp`, and
 /// checks that it wrote a snapshot there.
-pub(crate) fn freeze_into(binary: &Path, temp: &TempFile) -> Result<()> {
-    let stdout = std::io::stderr()
-        .as_fd()
-        .try_clone_to_owned()
-        .map_err(|e| Error::io("duplicating standard error", e))?;
-    let status = command(binary)
+pub(crate) fn freeze_into(binary: &Path, runner: &Runner, temp: &TempFile) -> Result<()> {
+    let status = runner
+        .command(binary)
         .env(FREEZE_VAR, absolute(temp.path())?)
         .env_remove(MODE_VAR)
         .env_remove(SNAPSHOT_VAR)
         .stdin(Stdio::null())
-        .stdout(Stdio::from(stdout))
+        .stdout(std::io::stderr())
         .status()
         .map_err(|e| Error::io(format!("running {}", binary.display()), e))?;
     if !status.success() {
@@ -64,8 +62,9 @@ pub(crate) fn freeze_into(binary: &Path, temp: &TempFile) -> Result<()> {
 /// snapshot with the types it knows (presence, fingerprint, checksum, rkyv
 /// validation), prints one line each, and exits 0 only if all pass. Its
 /// output is passed through; its exit status is returned.
-pub fn verify(binary: &Path) -> Result<ExitStatus> {
-    command(binary)
+pub fn verify(binary: &Path, runner: &Runner) -> Result<ExitStatus> {
+    runner
+        .command(binary)
         .env(MODE_VAR, "verify")
         .env_remove(FREEZE_VAR)
         .stdin(Stdio::null())
@@ -76,8 +75,8 @@ pub fn verify(binary: &Path) -> Result<ExitStatus> {
 /// Runs `binary` with `args` and `FASTBOOT=strict` (unless `FASTBOOT` is
 /// set): every value must be thawed, or it stops with the reason. Its
 /// output is passed through; its exit status is returned.
-pub fn strict(binary: &Path, args: &[OsString]) -> Result<ExitStatus> {
-    let mut command = command(binary);
+pub fn strict(binary: &Path, runner: &Runner, args: &[OsString]) -> Result<ExitStatus> {
+    let mut command = runner.command(binary);
     if std::env::var_os(MODE_VAR).is_none() {
         command.env(MODE_VAR, "strict");
     }
@@ -86,18 +85,6 @@ pub fn strict(binary: &Path, args: &[OsString]) -> Result<ExitStatus> {
         .env_remove(FREEZE_VAR)
         .status()
         .map_err(|e| Error::io(format!("running {}", binary.display()), e))
-}
-
-/// A command running the program at `path`, even one named without a
-/// directory (which `Command` would otherwise look for on `PATH`).
-fn command(path: &Path) -> Command {
-    let mut components = path.components();
-    let bare = path.is_relative() && components.next().is_some() && components.next().is_none();
-    if bare {
-        Command::new(Path::new(".").join(path))
-    } else {
-        Command::new(path)
-    }
 }
 
 /// `path` made absolute, so that it means the same to a child process.

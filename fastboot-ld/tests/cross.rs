@@ -1,0 +1,168 @@
+//! The whole loop for other targets, cross-built on this machine and run
+//! through cargo's runner for them (e.g. qemu-user for aarch64 Linux):
+//! `cargo fastboot build` freezes and embeds (section and footer), the
+//! results thaw strictly with the computed values, another binary's
+//! snapshot is refused and a corrupt snapshot file is computed.
+//!
+//! On a target with no snapshot support (wasm), the program computes its
+//! values, `report()` says why, and strict mode and freezing fail with that
+//! reason.
+//!
+//! The targets are named by `FASTBOOT_CROSS_TARGETS` and, for those with no
+//! snapshot support, `FASTBOOT_COMPUTE_ONLY_TARGETS` (comma-separated),
+//! with their linker and runner configured as cargo expects them
+//! (`CARGO_TARGET_<TRIPLE>_LINKER`, `_RUNNER`); `.ci/run` sets them all.
+//! Without them these tests check nothing and say so.
+
+mod fixture;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use fixture::{compile, cross_fixture, stdout, Fixture};
+
+/// The targets listed in the environment variable `var`.
+fn targets(var: &str) -> Vec<String> {
+    let list = std::env::var(var).unwrap_or_default();
+    let targets: Vec<String> = list
+        .split(',')
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
+        .collect();
+    if targets.is_empty() {
+        eprintln!("{var} is unset: no target tested");
+    }
+    targets
+}
+
+/// Runs `cargo-fastboot fastboot build <args>` on the fixture for its target.
+fn cargo_fastboot_build(f: &Fixture, args: &[&str]) -> PathBuf {
+    let triple = f.triple.as_deref().expect("a cross fixture");
+    let out = Command::new(env!("CARGO_BIN_EXE_cargo-fastboot"))
+        .args(["fastboot", "build"])
+        .args(args)
+        .args(["--release", "--target", triple, "--manifest-path"])
+        .arg(f.workspace.join("Cargo.toml"))
+        .env("CARGO_TARGET_DIR", &f.target)
+        .env_remove("FASTBOOT")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success(),
+        "cargo fastboot build {args:?}: {stderr}"
+    );
+    PathBuf::from(stdout(&out).lines().last().expect("a path on stdout"))
+}
+
+/// Runs `program` through the fixture's runner with the snapshot file
+/// `snapshot` and `FASTBOOT=<mode>`.
+fn run_with_file(f: &Fixture, program: &Path, snapshot: &Path, mode: &str) -> Output {
+    f.runner
+        .command(program)
+        .env("FASTBOOT", mode)
+        .env("FASTBOOT_SNAPSHOT", snapshot)
+        .env_remove("FASTBOOT_FREEZE")
+        .output()
+        .unwrap()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// The lines about the values, without those about their origin.
+fn values(out: &Output) -> String {
+    fixture::values(&stdout(out))
+}
+
+#[test]
+fn cross_built_programs_freeze_embed_and_thaw_strictly() {
+    for triple in targets("FASTBOOT_CROSS_TARGETS") {
+        let f = cross_fixture(&triple);
+
+        // Through `cargo fastboot build`, which freezes through the runner.
+        let section = cargo_fastboot_build(&f, &["--section", "--bin", "linked"]);
+        f.assert_thaws_strictly(&section, "Section");
+        let footer = cargo_fastboot_build(&f, &["--footer", "--bin", "plain"]);
+        f.assert_thaws_strictly(&footer, "Footer");
+
+        // A snapshot file beside nothing: named by FASTBOOT_SNAPSHOT.
+        let out = run_with_file(&f, &f.linked, &f.linked_snap, "strict");
+        assert!(out.status.success(), "{triple}: {}", stderr(&out));
+        assert_eq!(values(&out), f.expected, "{triple}");
+        assert!(stdout(&out).contains("Thawed(File("), "{triple}");
+
+        // Another binary's snapshot: refused in one line, values computed,
+        // and strict mode fails.
+        let out = run_with_file(&f, &f.linked, &f.plain_snap, "");
+        assert!(out.status.success(), "{triple}: {}", stderr(&out));
+        assert_eq!(values(&out), f.expected, "{triple}");
+        assert!(
+            stderr(&out).contains("produced by another binary"),
+            "{triple}: {}",
+            stderr(&out)
+        );
+        let strict = run_with_file(&f, &f.linked, &f.plain_snap, "strict");
+        assert!(!strict.status.success(), "{triple}: strict passed");
+
+        // A corrupt snapshot file: the damaged entry is computed.
+        let corrupt = f.scratch.join("corrupt.snap");
+        let mut bytes = fs::read(&f.linked_snap).unwrap();
+        let last = bytes.len() - 1;
+        bytes[last] ^= 0xff;
+        fs::write(&corrupt, &bytes).unwrap();
+        let out = run_with_file(&f, &f.linked, &corrupt, "");
+        assert!(out.status.success(), "{triple}: {}", stderr(&out));
+        assert_eq!(values(&out), f.expected, "{triple}");
+        assert!(
+            stderr(&out).contains("checksum mismatch"),
+            "{triple}: {}",
+            stderr(&out)
+        );
+        assert!(stdout(&out).contains("Computed(Invalid("), "{triple}");
+    }
+}
+
+#[test]
+fn without_snapshot_support_values_compute_and_strict_mode_says_why() {
+    for triple in targets("FASTBOOT_COMPUTE_ONLY_TARGETS") {
+        let compiled = compile("release", Some(&triple));
+        let run = |env: &[(&str, &str)]| {
+            let mut command = compiled.runner.command(&compiled.linked);
+            for var in ["FASTBOOT", "FASTBOOT_FREEZE", "FASTBOOT_SNAPSHOT"] {
+                command.env_remove(var);
+            }
+            command.envs(env.iter().copied()).output().unwrap()
+        };
+        let reason = "no snapshot support on this target";
+
+        let out = run(&[]);
+        assert!(out.status.success(), "{triple}: {}", stderr(&out));
+        assert!(
+            values(&out).contains("squares 1000 332833500"),
+            "{triple}: {}",
+            stdout(&out)
+        );
+        let origins: Vec<String> = stdout(&out)
+            .lines()
+            .filter(|l| l.starts_with("origin"))
+            .map(str::to_owned)
+            .collect();
+        assert_eq!(origins.len(), 2, "{triple}: {}", stdout(&out));
+        for line in origins {
+            assert!(
+                line.ends_with("Some(Computed(Unsupported))"),
+                "{triple}: {line}"
+            );
+        }
+
+        for env in [[("FASTBOOT", "strict")], [("FASTBOOT_FREEZE", "app.snap")]] {
+            let out = run(&env);
+            assert_eq!(out.status.code(), Some(1), "{triple}: {env:?}");
+            assert!(stderr(&out).contains(reason), "{triple}: {}", stderr(&out));
+        }
+    }
+}
