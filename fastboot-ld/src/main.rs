@@ -106,7 +106,7 @@ enum Command {
 #[derive(Debug, Args)]
 struct TargetArgs {
     /// Run the program through the runner cargo has configured for TRIPLE
-    /// (CARGO_TARGET_<TRIPLE>_RUNNER or target.<triple>.runner)
+    /// (`CARGO_TARGET_<TRIPLE>_RUNNER` or `target.<triple>.runner`)
     #[arg(long, value_name = "TRIPLE")]
     target: Option<String>,
 }
