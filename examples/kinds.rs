@@ -24,6 +24,20 @@ pub struct Planet {
     rings: bool,
 }
 
+/// A user type holding maps: `#[rkyv(with = fastboot::Sorted)]` archives
+/// them in a canonical order, so that the snapshot is the same in every
+/// freeze run (a top-level map is archived so without being asked).
+#[derive(rkyv::Archive, rkyv::Serialize)]
+#[rkyv(crate = fastboot::rkyv)]
+pub struct Catalog {
+    #[rkyv(with = fastboot::Sorted)]
+    moons_by_planet: HashMap<String, u32>,
+    #[rkyv(with = fastboot::Sorted)]
+    gas_giants: HashSet<String>,
+    #[rkyv(with = fastboot::Sorted)]
+    letter_counts: HashMap<char, u32>,
+}
+
 #[fastboot::frozen]
 fn greeting() -> String {
     "hello from a frozen static".to_uppercase()
@@ -74,6 +88,31 @@ pub(crate) fn planets() -> Vec<Planet> {
     .collect()
 }
 
+/// Built from another frozen static: in a freeze run `planets()` is still
+/// computed only once, and both are archived from that computation.
+#[fastboot::frozen]
+fn catalog() -> Catalog {
+    let planets = planets();
+    Catalog {
+        moons_by_planet: planets
+            .iter()
+            .map(|p| (p.name.to_string(), p.moons.to_native()))
+            .collect(),
+        gas_giants: planets
+            .iter()
+            .filter(|p| p.rings)
+            .map(|p| p.name.to_string())
+            .collect(),
+        letter_counts: planets.iter().flat_map(|p| p.name.chars()).fold(
+            HashMap::new(),
+            |mut counts, c| {
+                *counts.entry(c.to_ascii_lowercase()).or_insert(0) += 1;
+                counts
+            },
+        ),
+    }
+}
+
 #[fastboot::main]
 fn main() {
     println!("value greeting {}", greeting());
@@ -111,6 +150,25 @@ fn main() {
             planet.name, planet.moons, planet.radius_km, planet.rings
         );
     }
+
+    let catalog = catalog();
+    let mut moons: Vec<(&str, u32)> = catalog
+        .moons_by_planet
+        .iter()
+        .map(|(p, n)| (p.as_str(), n.to_native()))
+        .collect();
+    moons.sort();
+    println!("value catalog moons {moons:?}");
+    let mut giants: Vec<&str> = catalog.gas_giants.iter().map(|p| p.as_str()).collect();
+    giants.sort();
+    println!("value catalog gas giants {giants:?}");
+    let mut letters: Vec<(char, u32)> = catalog
+        .letter_counts
+        .iter()
+        .map(|(c, n)| (c.to_native(), n.to_native()))
+        .collect();
+    letters.sort();
+    println!("value catalog letters {letters:?}");
 
     // From the library crate: one function called directly, one reached only
     // through another public function of the library.

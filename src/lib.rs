@@ -57,7 +57,7 @@
 //! `use the_library as _;`.
 
 pub use fastboot_core::{init, report};
-pub use fastboot_core::{EntryReport, Origin, Outcome, Reason};
+pub use fastboot_core::{EntryReport, Origin, Outcome, Reason, Sorted};
 pub use fastboot_macros::{frozen, main};
 pub use rkyv;
 pub use rkyv::Archived;

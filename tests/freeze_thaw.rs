@@ -28,7 +28,7 @@ fn values_thawed_from_a_file_equal_the_computed_ones() {
     assert_eq!(stderr(&output), "", "a clean thaw prints nothing");
     let out = stdout(&output);
     let outcomes = lines(&out, "outcome");
-    assert_eq!(outcomes.len(), 8, "{out}");
+    assert_eq!(outcomes.len(), ENTRIES, "{out}");
     let thawed = format!("thawed from {}", snap.display());
     for outcome in outcomes {
         assert!(outcome.ends_with(&thawed), "{outcome}");
@@ -143,7 +143,7 @@ fn corrupt_entry_data_is_detected_and_that_entry_computed() {
             .iter()
             .filter(|l| l.contains("thawed"))
             .count(),
-        7
+        ENTRIES - 1
     );
 }
 
@@ -229,7 +229,7 @@ fn verify_mode_checks_every_entry() {
     assert!(output.status.success(), "{}", stderr(&output));
     assert_eq!(
         lines(&stdout(&output), "ok ").len(),
-        8,
+        ENTRIES,
         "{}",
         stdout(&output)
     );
@@ -249,5 +249,5 @@ fn verify_mode_checks_every_entry() {
     assert_eq!(output.status.code(), Some(1));
     let out = stdout(&output);
     assert_eq!(lines(&out, "FAIL  kinds::letters").len(), 1, "{out}");
-    assert_eq!(lines(&out, "ok ").len(), 7, "{out}");
+    assert_eq!(lines(&out, "ok ").len(), ENTRIES - 1, "{out}");
 }

@@ -3,11 +3,13 @@
 //! Archiving for a snapshot must be deterministic: the same value must give
 //! the same bytes in every freeze run. rkyv lays out a `HashMap` in the map's
 //! iteration order, which `RandomState` makes different in every process, so
-//! a top-level `HashMap` or `HashSet` is archived in sorted key order instead
-//! (see [`Freeze`]). The archived type is the same either way.
+//! a top-level `HashMap` or `HashSet` is archived in a canonical order
+//! instead (see [`Freeze`]), and nested ones can be marked
+//! `#[rkyv(with = Sorted)]`. The archived type is the same either way.
 
 use std::collections::{HashMap, HashSet};
-use std::hash::Hash;
+use std::fmt;
+use std::hash::{Hash, Hasher};
 
 use rkyv::api::high::{HighSerializer, HighValidator};
 use rkyv::bytecheck::CheckBytes;
@@ -18,7 +20,8 @@ use rkyv::rancor::{self, Fallible, Source};
 use rkyv::ser::allocator::ArenaHandle;
 use rkyv::ser::{Allocator, Writer};
 use rkyv::util::AlignedVec;
-use rkyv::{Archive, Archived, Place, Serialize};
+use rkyv::with::{ArchiveWith, DeserializeWith, SerializeWith, With};
+use rkyv::{Archive, Archived, Deserialize, Place, Serialize};
 
 use crate::checksum::checksum_parts;
 
@@ -39,11 +42,48 @@ impl<T> Freezable for T where
 }
 
 /// Archives `value` the quickest way, for use in this process only.
+///
+/// # Panics
+/// If rkyv cannot archive it: only when an archive outgrows what rkyv's
+/// relative pointers address (see [`ArchiveError`]), or a custom
+/// serializer fails.
 pub fn archive<T: Freezable>(value: &T) -> AlignedVec {
-    // Serializing into memory fails only on allocation failure or on a
-    // collection longer than the archive's pointers can address.
-    rkyv::to_bytes::<rancor::Error>(value)
-        .unwrap_or_else(|e| panic!("fastboot: cannot archive a computed value: {e}"))
+    rkyv::to_bytes::<rancor::Error>(value).unwrap_or_else(|e| {
+        panic!(
+            "fastboot: cannot archive a computed value: {}",
+            ArchiveError(e)
+        )
+    })
+}
+
+/// A snapshot's archive of one value, or why there is none.
+pub type ArchiveResult = Result<AlignedVec, ArchiveError>;
+
+/// Why rkyv could not archive a value. Serializing into memory fails only
+/// when a custom serializer fails or an archive outgrows rkyv's relative
+/// pointers (32-bit by default: 2 GiB), so the message names that limit.
+#[derive(Debug)]
+pub struct ArchiveError(rancor::Error);
+
+impl fmt::Display for ArchiveError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)?;
+        if size_of::<Archived<usize>>() < size_of::<u64>() {
+            let bits = 8 * size_of::<Archived<usize>>();
+            write!(
+                f,
+                " (an archive is limited to 2 GiB by rkyv's {bits}-bit relative pointers: \
+                 enable fastboot's `pointer_width_64` feature for larger values)"
+            )?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ArchiveError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.0)
+    }
 }
 
 /// Checks that `bytes` hold a valid archive of `T` (rkyv's bytecheck).
@@ -64,30 +104,30 @@ pub fn type_fingerprint<T: Freezable>() -> u64 {
 }
 
 /// Deterministic archiving, chosen by type with autoref specialization:
-/// `(&Freeze(&value)).archive()` archives maps and sets in sorted key order
-/// ([`FreezeSorted`]) and every other type as rkyv does ([`FreezePlain`]).
+/// `(&Freeze(&value)).archive()` archives maps and sets in a canonical order
+/// ([`FreezeSorted`], as if with [`Sorted`]) and every other type as rkyv
+/// does ([`FreezePlain`]).
 ///
-/// Maps nested inside other types are archived in their iteration order:
-/// give them a fixed hasher or use a `BTreeMap` to keep snapshots
-/// reproducible.
+/// Maps nested inside other types are archived as their types say: mark
+/// them `#[rkyv(with = fastboot::Sorted)]` to keep snapshots reproducible.
 pub struct Freeze<'a, T>(pub &'a T);
 
 /// The general case of [`Freeze`]: rkyv's own serialization.
 pub trait FreezePlain {
     /// Archives the value.
-    fn archive(&self) -> Result<Vec<u8>, String>;
+    fn archive(&self) -> ArchiveResult;
 }
 
 impl<T: Freezable> FreezePlain for &Freeze<'_, T> {
-    fn archive(&self) -> Result<Vec<u8>, String> {
-        to_vec(self.0)
+    fn archive(&self) -> ArchiveResult {
+        to_bytes(self.0)
     }
 }
 
-/// The case of [`Freeze`] for hash maps and sets: sorted by key.
+/// The case of [`Freeze`] for hash maps and sets: in a canonical order.
 pub trait FreezeSorted {
     /// Archives the value.
-    fn archive(&self) -> Result<Vec<u8>, String>;
+    fn archive(&self) -> ArchiveResult;
 }
 
 impl<K, V, S> FreezeSorted for Freeze<'_, HashMap<K, V, S>>
@@ -97,8 +137,8 @@ where
     K::Archived: Hash + Eq,
     V: for<'a> Serialize<Ser<'a>>,
 {
-    fn archive(&self) -> Result<Vec<u8>, String> {
-        to_vec(&SortedMap(self.0))
+    fn archive(&self) -> ArchiveResult {
+        to_bytes(With::<_, Sorted>::cast(self.0))
     }
 }
 
@@ -108,28 +148,62 @@ where
     K: Ord + Hash + Eq + for<'a> Serialize<Ser<'a>>,
     K::Archived: Hash + Eq,
 {
-    fn archive(&self) -> Result<Vec<u8>, String> {
-        to_vec(&SortedSet(self.0))
+    fn archive(&self) -> ArchiveResult {
+        to_bytes(With::<_, Sorted>::cast(self.0))
     }
 }
 
 /// The serializer used for snapshots.
 type Ser<'a> = HighSerializer<AlignedVec, ArenaHandle<'a>, rancor::Error>;
 
-fn to_vec<T: for<'a> Serialize<Ser<'a>>>(value: &T) -> Result<Vec<u8>, String> {
-    rkyv::to_bytes::<rancor::Error>(value)
-        .map(|bytes| bytes.to_vec())
-        .map_err(|e| e.to_string())
+fn to_bytes<T: for<'a> Serialize<Ser<'a>>>(value: &T) -> ArchiveResult {
+    rkyv::to_bytes::<rancor::Error>(value).map_err(ArchiveError)
 }
 
 // rkyv's own impls for `HashMap`/`HashSet` use this load factor; the archived
 // table records its capacity, so readers do not depend on it.
 const LOAD_FACTOR: (usize, usize) = (7, 8);
 
-/// A `HashMap` archived in sorted key order, as an `ArchivedHashMap`.
-pub struct SortedMap<'a, K, V, S>(&'a HashMap<K, V, S>);
+/// An rkyv `with` wrapper that archives a `HashMap` or `HashSet` in a
+/// canonical order, so that it freezes to the same bytes in every run. The
+/// archived type is rkyv's usual `ArchivedHashMap` or `ArchivedHashSet`.
+///
+/// A top-level map or set of a frozen static is archived this way already;
+/// mark the ones nested in your own types:
+///
+/// ```
+/// use std::collections::HashMap;
+///
+/// #[derive(rkyv::Archive, rkyv::Serialize)]
+/// struct Index {
+///     #[rkyv(with = fastboot_core::Sorted)]
+///     by_word: HashMap<String, Vec<u32>>,
+/// }
+/// ```
+///
+/// The order is that of a fixed hash of each key (ties broken by the key's
+/// order): as canonical as sorting by key, without comparing scattered keys.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Sorted;
 
-impl<K, V, S> Archive for SortedMap<'_, K, V, S>
+/// `items` in canonical order: by a fixed hash of the key, then by key.
+fn canonical<'a, K: Hash + Ord + 'a, V>(
+    items: impl Iterator<Item = (&'a K, V)>,
+) -> Vec<(&'a K, V)> {
+    let mut keyed: Vec<(u64, (&K, V))> = items.map(|item| (fixed_hash(item.0), item)).collect();
+    keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1 .0.cmp(b.1 .0)));
+    keyed.into_iter().map(|(_, item)| item).collect()
+}
+
+/// A hash of `key` that is the same in every run of the program (unlike
+/// `RandomState`'s): SipHash-1-3 with fixed keys.
+fn fixed_hash<K: Hash + ?Sized>(key: &K) -> u64 {
+    let mut hasher = std::hash::DefaultHasher::new();
+    key.hash(&mut hasher);
+    hasher.finish()
+}
+
+impl<K, V, S> ArchiveWith<HashMap<K, V, S>> for Sorted
 where
     K: Archive + Hash + Eq,
     K::Archived: Hash + Eq,
@@ -138,12 +212,16 @@ where
     type Archived = ArchivedHashMap<K::Archived, V::Archived>;
     type Resolver = HashMapResolver;
 
-    fn resolve(&self, resolver: Self::Resolver, out: Place<Self::Archived>) {
-        ArchivedHashMap::resolve_from_len(self.0.len(), LOAD_FACTOR, resolver, out);
+    fn resolve_with(
+        field: &HashMap<K, V, S>,
+        resolver: Self::Resolver,
+        out: Place<Self::Archived>,
+    ) {
+        ArchivedHashMap::resolve_from_len(field.len(), LOAD_FACTOR, resolver, out);
     }
 }
 
-impl<K, V, S, Ser> Serialize<Ser> for SortedMap<'_, K, V, S>
+impl<K, V, S, Ser> SerializeWith<HashMap<K, V, S>, Ser> for Sorted
 where
     K: Serialize<Ser> + Hash + Eq + Ord,
     K::Archived: Hash + Eq,
@@ -151,9 +229,11 @@ where
     Ser: Fallible + Writer + Allocator + ?Sized,
     Ser::Error: Source,
 {
-    fn serialize(&self, serializer: &mut Ser) -> Result<Self::Resolver, Ser::Error> {
-        let mut items: Vec<(&K, &V)> = self.0.iter().collect();
-        items.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    fn serialize_with(
+        field: &HashMap<K, V, S>,
+        serializer: &mut Ser,
+    ) -> Result<Self::Resolver, Ser::Error> {
+        let items = canonical(field.iter());
         ArchivedHashMap::<K::Archived, V::Archived>::serialize_from_iter::<_, _, _, K, V, _>(
             items.iter().copied(),
             LOAD_FACTOR,
@@ -162,10 +242,23 @@ where
     }
 }
 
-/// A `HashSet` archived in sorted order, as an `ArchivedHashSet`.
-pub struct SortedSet<'a, K, S>(&'a HashSet<K, S>);
+impl<K, V, S, D> DeserializeWith<ArchivedHashMap<K::Archived, V::Archived>, HashMap<K, V, S>, D>
+    for Sorted
+where
+    K: Archive,
+    V: Archive,
+    ArchivedHashMap<K::Archived, V::Archived>: Deserialize<HashMap<K, V, S>, D>,
+    D: Fallible + ?Sized,
+{
+    fn deserialize_with(
+        field: &ArchivedHashMap<K::Archived, V::Archived>,
+        deserializer: &mut D,
+    ) -> Result<HashMap<K, V, S>, D::Error> {
+        field.deserialize(deserializer)
+    }
+}
 
-impl<K, S> Archive for SortedSet<'_, K, S>
+impl<K, S> ArchiveWith<HashSet<K, S>> for Sorted
 where
     K: Archive + Hash + Eq,
     K::Archived: Hash + Eq,
@@ -173,25 +266,41 @@ where
     type Archived = ArchivedHashSet<K::Archived>;
     type Resolver = HashSetResolver;
 
-    fn resolve(&self, resolver: Self::Resolver, out: Place<Self::Archived>) {
-        ArchivedHashSet::resolve_from_len(self.0.len(), LOAD_FACTOR, resolver, out);
+    fn resolve_with(field: &HashSet<K, S>, resolver: Self::Resolver, out: Place<Self::Archived>) {
+        ArchivedHashSet::resolve_from_len(field.len(), LOAD_FACTOR, resolver, out);
     }
 }
 
-impl<K, S, Ser> Serialize<Ser> for SortedSet<'_, K, S>
+impl<K, S, Ser> SerializeWith<HashSet<K, S>, Ser> for Sorted
 where
     K: Serialize<Ser> + Hash + Eq + Ord,
     K::Archived: Hash + Eq,
     Ser: Fallible + Writer + Allocator + ?Sized,
     Ser::Error: Source,
 {
-    fn serialize(&self, serializer: &mut Ser) -> Result<Self::Resolver, Ser::Error> {
-        let mut items: Vec<&K> = self.0.iter().collect();
-        items.sort_unstable();
+    fn serialize_with(
+        field: &HashSet<K, S>,
+        serializer: &mut Ser,
+    ) -> Result<Self::Resolver, Ser::Error> {
+        let items = canonical(field.iter().map(|k| (k, ())));
         ArchivedHashSet::<K::Archived>::serialize_from_iter::<_, K, _>(
-            items.iter().copied(),
+            items.iter().map(|&(k, ())| k),
             LOAD_FACTOR,
             serializer,
         )
+    }
+}
+
+impl<K, S, D> DeserializeWith<ArchivedHashSet<K::Archived>, HashSet<K, S>, D> for Sorted
+where
+    K: Archive,
+    ArchivedHashSet<K::Archived>: Deserialize<HashSet<K, S>, D>,
+    D: Fallible + ?Sized,
+{
+    fn deserialize_with(
+        field: &ArchivedHashSet<K::Archived>,
+        deserializer: &mut D,
+    ) -> Result<HashSet<K, S>, D::Error> {
+        field.deserialize(deserializer)
     }
 }

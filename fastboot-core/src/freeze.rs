@@ -1,70 +1,106 @@
 //! The freeze run: compute every registered entry and write the snapshot.
 
-use std::io::Write;
-use std::path::Path;
-use std::time::Instant;
+use std::fmt;
+use std::io::{self, BufWriter};
+use std::path::{Path, PathBuf};
 
-use crate::format::{self, EntryData, FormatError};
+use crate::atomic::AtomicFile;
+use crate::format::{FormatError, Writer};
 use crate::identity;
 use crate::os;
 use crate::registry;
-use crate::report::Reason;
+use crate::say;
 
-/// Computes and archives every registered entry, in name order, printing one
-/// line per entry, and writes the snapshot to `path` (atomically: a reader
-/// never sees a partial file).
-pub fn run(path: &Path) -> Result<(), String> {
-    if !os::SUPPORTED {
-        return Err(Reason::Unsupported.to_string());
-    }
-    let producer = identity::current_build_id()
-        .ok_or("this binary has no GNU build-id note: link it with -Wl,--build-id")?;
-    let entries = registry::entries();
-    let mut archives = Vec::with_capacity(entries.len());
-    for entry in &entries {
-        let start = Instant::now();
-        let bytes = entry
-            .freeze()
-            .map_err(|e| format!("archiving {}: {e}", entry.name()))?;
-        let elapsed = start.elapsed();
-        println!(
-            "fastboot: froze {} ({} bytes) in {:.1} ms",
-            entry.name(),
-            bytes.len(),
-            elapsed.as_secs_f64() * 1e3
-        );
-        archives.push(bytes);
-    }
-    let data: Vec<EntryData<'_>> = entries
-        .iter()
-        .zip(&archives)
-        .map(|(entry, bytes)| EntryData {
-            name: entry.name(),
-            fingerprint: entry.fingerprint(),
-            bytes,
-        })
-        .collect();
-    let snapshot = format::write(producer.as_bytes(), &data).map_err(|e| match e {
-        FormatError::DuplicateName(name) => {
-            format!("two frozen statics are named `{name}` (is one crate linked in two versions?)")
-        }
-        other => other.to_string(),
-    })?;
-    write_atomically(path, &snapshot).map_err(|e| format!("writing {}: {e}", path.display()))?;
-    println!(
-        "fastboot: wrote {} ({} entries, {} bytes, build-id {producer})",
-        path.display(),
-        entries.len(),
-        snapshot.len()
-    );
-    Ok(())
+/// Why a freeze run failed.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum FreezeError {
+    /// Snapshots are not supported on this target.
+    Unsupported,
+    /// The binary has no identity (GNU build-id) to tie a snapshot to.
+    NoIdentity,
+    /// Two frozen statics have the same name.
+    DuplicateName(String),
+    /// The snapshot's metadata cannot be written (see the message).
+    Format(FormatError),
+    /// A frozen static's value was obtained otherwise than by this run.
+    NotFrozen(&'static str),
+    /// Writing the snapshot file failed.
+    Io {
+        /// The snapshot file.
+        path: PathBuf,
+        /// What went wrong.
+        error: io::Error,
+    },
 }
 
-fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let mut tmp = path.as_os_str().to_owned();
-    tmp.push(format!(".tmp{}", std::process::id()));
-    let mut file = std::fs::File::create(&tmp)?;
-    file.write_all(bytes)?;
-    file.sync_all()?;
-    std::fs::rename(&tmp, path)
+impl fmt::Display for FreezeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Unsupported => f.write_str("no snapshot support on this target"),
+            Self::NoIdentity => {
+                f.write_str("this binary has no GNU build-id note: link it with -Wl,--build-id")
+            }
+            Self::DuplicateName(name) => write!(
+                f,
+                "two frozen statics are named `{name}` (is one crate linked in two versions?)"
+            ),
+            Self::Format(error) => error.fmt(f),
+            Self::NotFrozen(name) => write!(f, "{name} was not computed by the freeze run"),
+            Self::Io { path, error } => write!(f, "writing {}: {error}", path.display()),
+        }
+    }
+}
+
+impl std::error::Error for FreezeError {}
+
+/// Computes and archives every registered entry, in name order, printing one
+/// line per entry, and writes the snapshot to `path` as each archive is made
+/// (atomically: a reader never sees a partial file).
+///
+/// An entry that another one used was computed then, once; its archive is
+/// written in its turn.
+pub fn run(path: &Path) -> Result<(), FreezeError> {
+    if !os::SUPPORTED {
+        return Err(FreezeError::Unsupported);
+    }
+    let producer = identity::current_build_id().ok_or(FreezeError::NoIdentity)?;
+    let entries = registry::entries();
+    let io_error = |error| FreezeError::Io {
+        path: path.to_owned(),
+        error,
+    };
+    let mut file = AtomicFile::create(path).map_err(io_error)?;
+    let names: Vec<&str> = entries.iter().map(|e| e.name()).collect();
+    let mut writer = Writer::new(BufWriter::new(file.file()), producer.as_bytes(), &names)
+        .map_err(|e| match e {
+            FormatError::DuplicateName(name) => FreezeError::DuplicateName(name),
+            other => FreezeError::Format(other),
+        })?;
+    let mut total = 0;
+    for entry in &entries {
+        let frozen = entry.freeze().ok_or(FreezeError::NotFrozen(entry.name()))?;
+        say(format_args!(
+            "fastboot: froze {} ({} bytes): computed in {:.1} ms, archived in {:.1} ms",
+            entry.name(),
+            frozen.bytes.len(),
+            frozen.computed.as_secs_f64() * 1e3,
+            frozen.archived.as_secs_f64() * 1e3,
+        ));
+        writer
+            .add(entry.name(), entry.fingerprint(), frozen.bytes)
+            .map_err(io_error)?;
+        total += frozen.bytes.len();
+    }
+    writer
+        .finish()
+        .and_then(|out| out.into_inner().map_err(io::IntoInnerError::into_error))
+        .map_err(io_error)?;
+    file.commit(None).map_err(io_error)?;
+    say(format_args!(
+        "fastboot: wrote {} ({} entries, {total} bytes of archives, build-id {producer})",
+        path.display(),
+        entries.len(),
+    ));
+    Ok(())
 }

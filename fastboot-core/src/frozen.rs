@@ -1,11 +1,15 @@
 //! [`Frozen`]: the static behind each `#[fastboot::frozen]` function.
 
+use std::cell::RefCell;
 use std::sync::OnceLock;
+use std::time::Instant;
 
 use rkyv::Archived;
 
-use crate::archive::{self, Freezable};
-use crate::registry::{self, Entry};
+use crate::archive::{self, ArchiveResult, Freezable};
+use crate::config;
+use crate::format::MIN_ALIGN;
+use crate::registry::{self, Entry, FrozenArchive};
 use crate::report::{Origin, Outcome, Reason};
 use crate::thaw;
 
@@ -14,7 +18,9 @@ use crate::thaw;
 ///
 /// The first [`get`](Frozen::get) thaws the value from the snapshot or, if
 /// that is not possible, computes and archives it; exactly once, whichever
-/// thread gets there first. Later calls are a load and a branch.
+/// thread gets there first. Later calls are a load and a branch. In a
+/// freeze run the archive is the deterministic one the snapshot gets, so a
+/// static used by another is computed once, not once per use.
 pub struct Frozen<T: Freezable> {
     entry: Entry,
     value: OnceLock<&'static Archived<T>>,
@@ -22,50 +28,111 @@ pub struct Frozen<T: Freezable> {
 
 impl<T: Freezable> Frozen<T> {
     /// A frozen static named `name`. `definition` hashes the function's
-    /// tokens; `freeze` computes the value and archives it deterministically.
-    pub const fn new(
-        name: &'static str,
-        definition: u64,
-        freeze: fn() -> Result<Vec<u8>, String>,
-    ) -> Self {
+    /// tokens; `touch` calls [`get`](Frozen::get) on this very static (so
+    /// that a freeze run can reach it through the registry).
+    pub const fn new(name: &'static str, definition: u64, touch: fn()) -> Self {
+        assert!(
+            align_of::<Archived<T>>() <= MIN_ALIGN as usize,
+            "fastboot: a frozen value's archived type must not need more than 16-byte alignment"
+        );
         Frozen {
-            entry: Entry::new::<T>(name, definition, freeze),
+            entry: Entry::new::<T>(name, definition, touch),
             value: OnceLock::new(),
         }
     }
 
-    /// The registry entry, to put in [`ENTRIES`](crate::registry::ENTRIES).
+    /// The registry entry, to put in the registry.
     pub const fn entry(&'static self) -> &'static Entry {
         &self.entry
     }
 
-    /// The value: thawed, or computed by `compute`.
+    /// The value: thawed, or computed by `compute` (the function's body). A
+    /// freeze run archives it with `archive`, which is deterministic.
+    ///
+    /// # Panics
+    /// If computing it needs its own value, directly or through other
+    /// frozen statics: the panic names the cycle (a freeze run exits with
+    /// that error instead).
     #[inline]
-    pub fn get(&'static self, compute: fn() -> T) -> &'static Archived<T> {
-        self.value.get_or_init(|| self.obtain(compute))
+    pub fn get(
+        &'static self,
+        compute: fn() -> T,
+        archive: fn(&T) -> ArchiveResult,
+    ) -> &'static Archived<T> {
+        match self.value.get() {
+            Some(value) => value,
+            None => self.initialize(compute, archive),
+        }
     }
 
     #[cold]
-    fn obtain(&'static self, compute: fn() -> T) -> &'static Archived<T> {
+    fn initialize(
+        &'static self,
+        compute: fn() -> T,
+        archive: fn(&T) -> ArchiveResult,
+    ) -> &'static Archived<T> {
+        let _guard = InProgress::enter(self.entry.name());
+        self.value.get_or_init(|| self.obtain(compute, archive))
+    }
+
+    fn obtain(
+        &'static self,
+        compute: fn() -> T,
+        archive: fn(&T) -> ArchiveResult,
+    ) -> &'static Archived<T> {
         registry::first_access(&self.entry);
-        match self.thaw() {
+        let (bytes, outcome) = match self.thaw() {
             Ok((value, origin)) => {
                 self.record(Outcome::Thawed(origin.clone()));
-                value
+                return value;
             }
+            Err(Reason::Freezing) => (
+                self.freeze(compute, archive),
+                Outcome::Computed(Reason::Freezing),
+            ),
             Err(reason) => {
                 thaw::not_thawed(&self.entry, &reason);
-                let bytes = Box::leak(Box::new(archive::archive(&compute())));
-                self.record(Outcome::Computed(reason));
-                // SAFETY: the bytes were just produced by archiving a `T`
-                // with rkyv (root at the end) into an `AlignedVec`, and are
-                // leaked, so never freed or changed. Its 16-byte alignment
-                // suffices for rkyv's own archived types; one with a larger
-                // `repr(align)` anywhere in `T` is not supported (nothing
-                // checks for it, here or in the snapshot's layout).
-                unsafe { rkyv::access_unchecked::<Archived<T>>(bytes) }
+                let bytes = archive::archive(&compute());
+                let bytes: &'static [u8] = Box::leak(Box::new(bytes));
+                (bytes, Outcome::Computed(reason))
             }
-        }
+        };
+        self.record(outcome);
+        // SAFETY: the bytes were just produced by archiving a `T` with rkyv
+        // (root at the end) into an `AlignedVec`, and are leaked, so never
+        // freed or changed. Its 16-byte alignment suffices: `Freezable`
+        // requires that `Archived<T>` need no more (checked at compile
+        // time).
+        unsafe { rkyv::access_unchecked::<Archived<T>>(bytes) }
+    }
+
+    /// Computes the value and archives it deterministically, for the
+    /// snapshot of this freeze run; the archive is kept in the entry.
+    fn freeze(
+        &'static self,
+        compute: fn() -> T,
+        archive: fn(&T) -> ArchiveResult,
+    ) -> &'static [u8] {
+        let start = Instant::now();
+        let value = compute();
+        let computed = start.elapsed();
+        let archived = archive(&value);
+        drop(value);
+        let bytes: &'static [u8] = match archived {
+            Ok(bytes) => Box::leak(Box::new(bytes)),
+            Err(e) => crate::fail(&format!(
+                "freeze failed: archiving {}: {e}",
+                self.entry.name()
+            )),
+        };
+        let archive = FrozenArchive {
+            bytes,
+            computed,
+            archived: start.elapsed() - computed,
+        };
+        // Only the thread that initialises `value` gets here.
+        let _ = self.entry.frozen.set(archive);
+        bytes
     }
 
     fn thaw(&'static self) -> Result<(&'static Archived<T>, &'static Origin), Reason> {
@@ -96,5 +163,45 @@ impl<T: Freezable> Frozen<T> {
     fn record(&self, outcome: Outcome) {
         // Only the thread that initialises `value` records an outcome.
         let _ = self.entry.outcome.set(outcome);
+    }
+}
+
+thread_local! {
+    /// The frozen statics this thread is obtaining, outermost first.
+    static IN_PROGRESS: RefCell<Vec<&'static str>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Marks a frozen static as being obtained by this thread until dropped,
+/// so that a cycle is a clear panic instead of a deadlock.
+struct InProgress;
+
+impl InProgress {
+    /// # Panics
+    /// If `name` is already being obtained by this thread: its value
+    /// depends on itself. A freeze run exits with that error instead.
+    fn enter(name: &'static str) -> Self {
+        IN_PROGRESS.with_borrow_mut(|stack| {
+            if let Some(at) = stack.iter().position(|&n| n == name) {
+                let cycle: Vec<&str> = stack[at..].iter().copied().chain([name]).collect();
+                let cycle = cycle.join(" → ");
+                stack.clear();
+                if config::freeze_path().is_some() {
+                    crate::fail(&format!(
+                        "freeze failed: cycle between frozen statics: {cycle}"
+                    ));
+                }
+                panic!("fastboot: cycle between frozen statics: {cycle}");
+            }
+            stack.push(name);
+        });
+        InProgress
+    }
+}
+
+impl Drop for InProgress {
+    fn drop(&mut self) {
+        IN_PROGRESS.with_borrow_mut(|stack| {
+            stack.pop();
+        });
     }
 }

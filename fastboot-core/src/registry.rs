@@ -6,6 +6,7 @@
 //! that `report()` still lists what was computed, and why.
 
 use std::sync::OnceLock;
+use std::time::Duration;
 
 use crate::archive::{self, Freezable};
 use crate::checksum::checksum_parts;
@@ -46,27 +47,40 @@ pub struct Entry {
     definition: u64,
     type_fingerprint: fn() -> u64,
     validate: fn(&[u8]) -> Result<(), String>,
-    freeze: fn() -> Result<Vec<u8>, String>,
+    touch: fn(),
     pub(crate) outcome: OnceLock<Outcome>,
+    pub(crate) frozen: OnceLock<FrozenArchive>,
+}
+
+/// The archive a freeze run made of an entry's value, and what it took.
+#[derive(Debug, Clone, Copy)]
+pub struct FrozenArchive {
+    /// The deterministic archive, for the snapshot.
+    pub bytes: &'static [u8],
+    /// Time spent computing the value.
+    pub computed: Duration,
+    /// Time spent archiving it.
+    pub archived: Duration,
 }
 
 impl Entry {
     /// Describes the frozen static `name` of type `T`.
     ///
     /// `definition` is a hash of the function's tokens (signature and body);
-    /// `freeze` computes the value and archives it deterministically.
-    pub const fn new<T: Freezable>(
+    /// `touch` obtains the static's value.
+    pub(crate) const fn new<T: Freezable>(
         name: &'static str,
         definition: u64,
-        freeze: fn() -> Result<Vec<u8>, String>,
+        touch: fn(),
     ) -> Self {
         Entry {
             name,
             definition,
             type_fingerprint: archive::type_fingerprint::<T>,
             validate: archive::validate::<T>,
-            freeze,
+            touch,
             outcome: OnceLock::new(),
+            frozen: OnceLock::new(),
         }
     }
 
@@ -84,9 +98,11 @@ impl Entry {
         ])
     }
 
-    /// Computes the value and archives it.
-    pub fn freeze(&self) -> Result<Vec<u8>, String> {
-        (self.freeze)()
+    /// In a freeze run: the value's archive for the snapshot, computed now
+    /// unless it already was (when another frozen static used it).
+    pub(crate) fn freeze(&self) -> Option<&FrozenArchive> {
+        (self.touch)();
+        self.frozen.get()
     }
 
     /// Checks with rkyv's validator that `bytes` hold a valid archive of

@@ -2,6 +2,7 @@
 
 use crate::registry;
 use crate::report::{Origin, Reason};
+use crate::say;
 use crate::thaw;
 
 /// Checks every registered entry (presence, fingerprint, checksum, rkyv
@@ -18,11 +19,15 @@ pub fn run() -> bool {
         });
         match checked {
             Ok((len, origin)) => {
-                println!("ok    {} ({len} bytes, {})", entry.name(), short(origin))
+                say(format_args!(
+                    "ok    {} ({len} bytes, {})",
+                    entry.name(),
+                    short(origin)
+                ));
             }
             Err(reason) => {
                 all_ok = false;
-                println!("FAIL  {}: {reason}", entry.name());
+                say(format_args!("FAIL  {}: {reason}", entry.name()));
             }
         }
     }

@@ -1,10 +1,14 @@
 //! Writing results without ever exposing a partial file: everything is
-//! written to a temporary file beside its destination, then renamed.
+//! written to a temporary file beside its destination, then renamed
+//! (fastboot-core's atomic writer, which also flushes it to disk), and
+//! temporary files named for a child process to write.
 
 use std::ffi::OsString;
 use std::fs::{self, Permissions};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
+
+use fastboot_core::__private::write_atomically as write_file_atomically;
 
 use crate::error::{Error, Result};
 
@@ -40,11 +44,6 @@ impl TempFile {
         &self.path
     }
 
-    /// Writes `bytes` to the temporary file.
-    pub fn write(&self, bytes: &[u8]) -> Result<()> {
-        fs::write(&self.path, bytes).map_err(Error::at(&self.path))
-    }
-
     /// Gives the file `permissions` (if any) and renames it to `target`.
     pub fn persist(self, target: &Path, permissions: Option<Permissions>) -> Result<()> {
         if let Some(permissions) = permissions {
@@ -67,9 +66,7 @@ pub fn write_atomically(
     bytes: &[u8],
     permissions: Option<Permissions>,
 ) -> Result<()> {
-    let temp = TempFile::beside(target, "out");
-    temp.write(bytes)?;
-    temp.persist(target, permissions)
+    write_file_atomically(target, bytes, permissions).map_err(Error::at(target))
 }
 
 /// The permissions of the file at `path`.
@@ -105,7 +102,7 @@ mod tests {
     fn a_dropped_temp_file_is_removed() {
         let target = std::env::temp_dir().join(format!("fastboot-ld-drop-{}", std::process::id()));
         let temp = TempFile::beside(&target, "x");
-        temp.write(b"partial").unwrap();
+        fs::write(temp.path(), b"partial").unwrap();
         let path = temp.path().to_owned();
         drop(temp);
         assert!(!path.exists());

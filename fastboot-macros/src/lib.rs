@@ -119,10 +119,7 @@ fn expand_frozen(args: TokenStream2, item: &ItemFn) -> syn::Result<TokenStream2>
 
             fn __fastboot_compute() -> #ty #block
 
-            fn __fastboot_freeze() -> ::core::result::Result<
-                ::std::vec::Vec<u8>,
-                ::std::string::String,
-            > {
+            fn __fastboot_archive(value: &#ty) -> ::fastboot::__private::ArchiveResult {
                 #[allow(unused_imports)]
                 use ::fastboot::__private::{FreezePlain as _, FreezeSorted as _};
 
@@ -131,33 +128,31 @@ fn expand_frozen(args: TokenStream2, item: &ItemFn) -> syn::Result<TokenStream2>
                 // already reports: this keeps it from being reported here too.
                 #[allow(dead_code)]
                 trait __FastbootNotFreezable {
-                    fn archive(&mut self) -> ::core::result::Result<
-                        ::std::vec::Vec<u8>,
-                        ::std::string::String,
-                    >;
+                    fn archive(&mut self) -> ::fastboot::__private::ArchiveResult;
                 }
                 impl<T> __FastbootNotFreezable for &::fastboot::__private::Freeze<'_, T> {
-                    fn archive(&mut self) -> ::core::result::Result<
-                        ::std::vec::Vec<u8>,
-                        ::std::string::String,
-                    > {
+                    fn archive(&mut self) -> ::fastboot::__private::ArchiveResult {
                         ::core::unreachable!()
                     }
                 }
 
-                (&::fastboot::__private::Freeze(&__fastboot_compute())).archive()
+                (&::fastboot::__private::Freeze(value)).archive()
+            }
+
+            fn __fastboot_touch() {
+                __FASTBOOT_FROZEN.get(__fastboot_compute, __fastboot_archive);
             }
 
             static __FASTBOOT_FROZEN: #frozen #open #checked #close =
                 ::fastboot::__private::Frozen::new(
                     ::core::concat!(::core::module_path!(), "::", #name),
                     #definition,
-                    __fastboot_freeze,
+                    __fastboot_touch,
                 );
 
             ::fastboot::__private::register!((::fastboot::__private) __FASTBOOT_FROZEN);
 
-            __FASTBOOT_FROZEN.get(__fastboot_compute)
+            __FASTBOOT_FROZEN.get(__fastboot_compute, __fastboot_archive)
         }
     })
 }

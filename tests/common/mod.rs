@@ -8,6 +8,9 @@ use std::sync::OnceLock;
 
 use fastboot_core::format::{self, EntryData, Snapshot};
 
+/// The number of frozen statics of the `kinds` example.
+pub const ENTRIES: usize = 9;
+
 /// The `kinds` example, built (or found up to date) by cargo on first use,
 /// with the profile of this test binary.
 pub fn kinds() -> PathBuf {
@@ -99,7 +102,7 @@ pub fn freeze(dir: &Path) -> PathBuf {
     let out = stdout(&output);
     assert_eq!(
         lines(&out, "fastboot: froze").len(),
-        8,
+        ENTRIES,
         "one line per entry:\n{out}"
     );
     assert!(

@@ -28,6 +28,7 @@
 //! its alignment.
 
 use std::fmt;
+use std::io::{self, Cursor, Seek, SeekFrom, Write};
 
 use crate::checksum::{checksum_with_hole, entry_checksum};
 
@@ -47,6 +48,32 @@ pub const MIN_ALIGN: u32 = 16;
 /// are not shared with their neighbours.
 pub const PAGE_ALIGN_THRESHOLD: usize = 4096;
 const PAGE: u32 = 4096;
+
+/// Offsets of the header's fields (see the table above).
+mod field {
+    pub const MAGIC: usize = 0;
+    pub const VERSION: usize = 8;
+    pub const ARCHIVE_ABI: usize = 12;
+    pub const TOTAL_LEN: usize = 16;
+    pub const COUNT: usize = 24;
+    pub const NAMES_LEN: usize = 28;
+    pub const CHECKSUM: usize = 32;
+    pub const PRODUCER_LEN: usize = 40;
+    pub const PRODUCER: usize = 48;
+    pub const WRITER: usize = 112;
+    pub const WRITER_LEN: usize = 16;
+}
+
+/// Offsets of the fields of a table row.
+mod column {
+    pub const NAME_AT: usize = 0;
+    pub const NAME_LEN: usize = 4;
+    pub const FINGERPRINT: usize = 8;
+    pub const OFFSET: usize = 16;
+    pub const LEN: usize = 24;
+    pub const CHECKSUM: usize = 32;
+    pub const ALIGN: usize = 40;
+}
 
 /// The layout of the archived data: rkyv's major version and the width of its
 /// relative pointers. A snapshot written with another layout is rejected.
@@ -145,60 +172,132 @@ pub struct EntryData<'a> {
 /// Entries are sorted by name, so the output depends only on the set of
 /// entries: writing the same entries twice gives identical bytes.
 pub fn write(producer: &[u8], entries: &[EntryData<'_>]) -> Result<Vec<u8>, FormatError> {
-    if producer.len() > MAX_PRODUCER_LEN {
-        return Err(FormatError::ProducerTooLong(producer.len()));
-    }
+    let names: Vec<&str> = entries.iter().map(|e| e.name).collect();
+    let mut writer = Writer::new(Cursor::new(Vec::new()), producer, &names)?;
     let mut sorted: Vec<&EntryData<'_>> = entries.iter().collect();
-    sorted.sort_by(|a, b| a.name.cmp(b.name));
-    if let Some(pair) = sorted.windows(2).find(|w| w[0].name == w[1].name) {
-        return Err(FormatError::DuplicateName(pair[0].name.to_owned()));
+    sorted.sort_by_key(|e| e.name);
+    let in_memory = "writing to memory cannot fail";
+    for entry in sorted {
+        writer
+            .add(entry.name, entry.fingerprint, entry.bytes)
+            .expect(in_memory);
+    }
+    Ok(writer.finish().expect(in_memory).into_inner())
+}
+
+/// Writes a snapshot to `out` one entry at a time, in name order, so that
+/// each archive is written as soon as it is produced and no whole snapshot
+/// is ever held in memory.
+///
+/// The metadata (header, table, names) is written last, at the start;
+/// padding before each entry is skipped over, not written, so a file gets
+/// holes there, which read as zeros.
+#[derive(Debug)]
+pub struct Writer<W> {
+    out: W,
+    meta: Vec<u8>,
+    names: Vec<String>,
+    next: usize,
+    end: u64,
+}
+
+impl<W: Write + Seek> Writer<W> {
+    /// Starts a snapshot, produced by `producer`, of the entries named
+    /// `names` (in any order: they are [added](Writer::add) in name order).
+    pub fn new(out: W, producer: &[u8], names: &[&str]) -> Result<Self, FormatError> {
+        if producer.len() > MAX_PRODUCER_LEN {
+            return Err(FormatError::ProducerTooLong(producer.len()));
+        }
+        let mut names: Vec<String> = names.iter().map(|&n| n.to_owned()).collect();
+        names.sort();
+        if let Some(pair) = names.windows(2).find(|w| w[0] == w[1]) {
+            return Err(FormatError::DuplicateName(pair[0].clone()));
+        }
+        let names_len: usize = names.iter().map(String::len).sum();
+        let names_start = HEADER_LEN + ROW_LEN * names.len();
+        let mut meta = vec![0u8; names_start + names_len];
+
+        let header = &mut meta[..HEADER_LEN];
+        header[field::MAGIC..][..MAGIC.len()].copy_from_slice(&MAGIC);
+        put_u32(header, field::VERSION, FORMAT_VERSION);
+        put_u32(header, field::ARCHIVE_ABI, ARCHIVE_ABI);
+        put_u32(header, field::COUNT, to_u32(names.len())?);
+        put_u32(header, field::NAMES_LEN, to_u32(names_len)?);
+        put_u32(header, field::PRODUCER_LEN, producer.len() as u32);
+        header[field::PRODUCER..][..producer.len()].copy_from_slice(producer);
+        let version = env!("CARGO_PKG_VERSION").as_bytes();
+        let version = &version[..version.len().min(field::WRITER_LEN)];
+        header[field::WRITER..][..version.len()].copy_from_slice(version);
+
+        let mut name_at = 0;
+        for (i, name) in names.iter().enumerate() {
+            let row = &mut meta[HEADER_LEN + i * ROW_LEN..][..ROW_LEN];
+            put_u32(row, column::NAME_AT, to_u32(name_at)?);
+            put_u32(row, column::NAME_LEN, to_u32(name.len())?);
+            meta[names_start + name_at..][..name.len()].copy_from_slice(name.as_bytes());
+            name_at += name.len();
+        }
+        let end = meta.len() as u64;
+        Ok(Writer {
+            out,
+            meta,
+            names,
+            next: 0,
+            end,
+        })
     }
 
-    let names_len: usize = sorted.iter().map(|e| e.name.len()).sum();
-    let meta_len = HEADER_LEN + ROW_LEN * sorted.len() + names_len;
-    let mut out = vec![0u8; meta_len];
+    /// The name of the entry to add next, if any is left.
+    pub fn next_name(&self) -> Option<&str> {
+        self.names.get(self.next).map(String::as_str)
+    }
 
-    // Lay out the data first, so the table can record where each entry went.
-    let mut name_at = 0usize;
-    for (i, entry) in sorted.iter().enumerate() {
-        let align = if entry.bytes.len() >= PAGE_ALIGN_THRESHOLD {
+    /// Writes the archive of the entry `name`, which must be the next in
+    /// name order, with its `fingerprint`.
+    pub fn add(&mut self, name: &str, fingerprint: u64, bytes: &[u8]) -> io::Result<()> {
+        if self.next_name() != Some(name) {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("entry `{name}` is not the next one in name order"),
+            ));
+        }
+        let align = if bytes.len() >= PAGE_ALIGN_THRESHOLD {
             PAGE
         } else {
             MIN_ALIGN
         };
-        out.resize(out.len().next_multiple_of(align as usize), 0);
-        let offset = out.len();
-        out.extend_from_slice(entry.bytes);
+        let offset = self.end.next_multiple_of(u64::from(align));
+        self.out.seek(SeekFrom::Start(offset))?;
+        self.out.write_all(bytes)?;
+        self.end = offset + bytes.len() as u64;
 
-        let row = &mut out[HEADER_LEN + i * ROW_LEN..][..ROW_LEN];
-        put_u32(row, 0, to_u32(name_at)?);
-        put_u32(row, 4, to_u32(entry.name.len())?);
-        put_u64(row, 8, entry.fingerprint);
-        put_u64(row, 16, offset as u64);
-        put_u64(row, 24, entry.bytes.len() as u64);
-        put_u64(row, 32, entry_checksum(entry.fingerprint, entry.bytes));
-        put_u32(row, 40, align);
-
-        let names_start = HEADER_LEN + ROW_LEN * sorted.len();
-        out[names_start + name_at..][..entry.name.len()].copy_from_slice(entry.name.as_bytes());
-        name_at += entry.name.len();
+        let row = &mut self.meta[HEADER_LEN + self.next * ROW_LEN..][..ROW_LEN];
+        put_u64(row, column::FINGERPRINT, fingerprint);
+        put_u64(row, column::OFFSET, offset);
+        put_u64(row, column::LEN, bytes.len() as u64);
+        put_u64(row, column::CHECKSUM, entry_checksum(fingerprint, bytes));
+        put_u32(row, column::ALIGN, align);
+        self.next += 1;
+        Ok(())
     }
 
-    let total_len = out.len() as u64;
-    let header = &mut out[..HEADER_LEN];
-    header[0..8].copy_from_slice(&MAGIC);
-    put_u32(header, 8, FORMAT_VERSION);
-    put_u32(header, 12, ARCHIVE_ABI);
-    put_u64(header, 16, total_len);
-    put_u32(header, 24, to_u32(sorted.len())?);
-    put_u32(header, 28, to_u32(names_len)?);
-    put_u32(header, 40, producer.len() as u32);
-    header[48..48 + producer.len()].copy_from_slice(producer);
-    let version = env!("CARGO_PKG_VERSION").as_bytes();
-    header[112..112 + version.len().min(16)].copy_from_slice(&version[..version.len().min(16)]);
-    let sum = meta_checksum(&out[..meta_len]);
-    put_u64(&mut out, 32, sum);
-    Ok(out)
+    /// Writes the metadata once every entry was added, and returns the
+    /// output.
+    pub fn finish(mut self) -> io::Result<W> {
+        if let Some(name) = self.next_name() {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("entry `{name}` was never added"),
+            ));
+        }
+        put_u64(&mut self.meta, field::TOTAL_LEN, self.end);
+        let sum = meta_checksum(&self.meta);
+        put_u64(&mut self.meta, field::CHECKSUM, sum);
+        self.out.seek(SeekFrom::Start(0))?;
+        self.out.write_all(&self.meta)?;
+        self.out.flush()?;
+        Ok(self.out)
+    }
 }
 
 /// A parsed, structurally checked snapshot borrowing its bytes.
@@ -245,15 +344,15 @@ impl<'a> Snapshot<'a> {
         if bytes[..8] != MAGIC {
             return Err(FormatError::BadMagic);
         }
-        let version = get_u32(bytes, 8);
+        let version = get_u32(bytes, field::VERSION);
         if version != FORMAT_VERSION {
             return Err(FormatError::UnsupportedVersion { found: version });
         }
-        let abi = get_u32(bytes, 12);
+        let abi = get_u32(bytes, field::ARCHIVE_ABI);
         if abi != ARCHIVE_ABI {
             return Err(FormatError::ArchiveAbi { found: abi });
         }
-        let declared = get_u64(bytes, 16);
+        let declared = get_u64(bytes, field::TOTAL_LEN);
         if declared > bytes.len() as u64 {
             return Err(FormatError::Truncated {
                 declared,
@@ -266,17 +365,17 @@ impl<'a> Snapshot<'a> {
             )));
         }
         let bytes = &bytes[..declared as usize];
-        let count = get_u32(bytes, 24) as usize;
-        let names_len = get_u32(bytes, 28) as usize;
+        let count = get_u32(bytes, field::COUNT) as usize;
+        let names_len = get_u32(bytes, field::NAMES_LEN) as usize;
         let meta_len = count
             .checked_mul(ROW_LEN)
             .and_then(|t| t.checked_add(HEADER_LEN + names_len))
             .filter(|&len| len <= bytes.len())
             .ok_or_else(|| malformed(format!("{count} entries do not fit in {declared} bytes")))?;
-        if meta_checksum(&bytes[..meta_len]) != get_u64(bytes, 32) {
+        if meta_checksum(&bytes[..meta_len]) != get_u64(bytes, field::CHECKSUM) {
             return Err(FormatError::Checksum);
         }
-        let producer_len = get_u32(bytes, 40) as usize;
+        let producer_len = get_u32(bytes, field::PRODUCER_LEN) as usize;
         if producer_len > MAX_PRODUCER_LEN {
             return Err(malformed(format!("producer id of {producer_len} bytes")));
         }
@@ -297,7 +396,10 @@ impl<'a> Snapshot<'a> {
         let mut previous: Option<&str> = None;
         for i in 0..self.count {
             let row = self.row(i);
-            let (name_at, name_len) = (get_u32(row, 0) as usize, get_u32(row, 4) as usize);
+            let (name_at, name_len) = (
+                get_u32(row, column::NAME_AT) as usize,
+                get_u32(row, column::NAME_LEN) as usize,
+            );
             let name_bytes = self
                 .names_start
                 .checked_add(name_at)
@@ -314,7 +416,11 @@ impl<'a> Snapshot<'a> {
             }
             previous = Some(name);
 
-            let (offset, len, align) = (get_u64(row, 16), get_u64(row, 24), get_u32(row, 40));
+            let (offset, len, align) = (
+                get_u64(row, column::OFFSET),
+                get_u64(row, column::LEN),
+                get_u32(row, column::ALIGN),
+            );
             if !align.is_power_of_two() || !(MIN_ALIGN..=PAGE).contains(&align) {
                 return Err(malformed(format!("entry `{name}`: alignment {align}")));
             }
@@ -341,15 +447,18 @@ impl<'a> Snapshot<'a> {
 
     fn record(&self, i: usize) -> EntryRecord<'a> {
         let row = self.row(i);
-        let name_at = self.names_start + get_u32(row, 0) as usize;
-        let name = &self.bytes[name_at..][..get_u32(row, 4) as usize];
-        let (offset, len) = (get_u64(row, 16) as usize, get_u64(row, 24) as usize);
+        let name_at = self.names_start + get_u32(row, column::NAME_AT) as usize;
+        let name = &self.bytes[name_at..][..get_u32(row, column::NAME_LEN) as usize];
+        let (offset, len) = (
+            get_u64(row, column::OFFSET) as usize,
+            get_u64(row, column::LEN) as usize,
+        );
         EntryRecord {
             // Checked to be UTF-8 by `parse`.
             name: std::str::from_utf8(name).unwrap_or_default(),
-            fingerprint: get_u64(row, 8),
-            checksum: get_u64(row, 32),
-            align: get_u32(row, 40),
+            fingerprint: get_u64(row, column::FINGERPRINT),
+            checksum: get_u64(row, column::CHECKSUM),
+            align: get_u32(row, column::ALIGN),
             offset,
             bytes: &self.bytes[offset..][..len],
         }
@@ -362,14 +471,19 @@ impl<'a> Snapshot<'a> {
 
     /// The GNU build-id of the binary that wrote this snapshot.
     pub fn producer(&self) -> &'a [u8] {
-        &self.bytes[48..48 + get_u32(self.bytes, 40) as usize]
+        &self.bytes[field::PRODUCER..][..get_u32(self.bytes, field::PRODUCER_LEN) as usize]
     }
 
     /// The fastboot version that wrote this snapshot.
     pub fn writer_version(&self) -> &'a str {
-        let field = &self.bytes[112..128];
-        let len = field.iter().position(|&b| b == 0).unwrap_or(field.len());
-        std::str::from_utf8(&field[..len]).unwrap_or("?")
+        let writer = &self.bytes[field::WRITER..][..field::WRITER_LEN];
+        let len = writer.iter().position(|&b| b == 0).unwrap_or(writer.len());
+        std::str::from_utf8(&writer[..len]).unwrap_or("?")
+    }
+
+    /// The format version it was written in.
+    pub fn format_version(&self) -> u32 {
+        get_u32(self.bytes, field::VERSION)
     }
 
     /// Number of entries.
@@ -413,7 +527,7 @@ impl EntryRecord<'_> {
 
 /// Checksum of the metadata with the checksum field itself read as zero.
 fn meta_checksum(meta: &[u8]) -> u64 {
-    checksum_with_hole(meta, 32..40)
+    checksum_with_hole(meta, field::CHECKSUM..field::CHECKSUM + 8)
 }
 
 fn malformed(why: String) -> FormatError {
@@ -440,54 +554,7 @@ fn put_u64(bytes: &mut [u8], at: usize, value: u64) {
     bytes[at..at + 8].copy_from_slice(&value.to_le_bytes());
 }
 
-/// The footer appended after a snapshot at the end of an executable:
-/// magic, offset and length of the snapshot in the file, and a checksum of
-/// those three fields.
-pub mod footer {
-    use super::{get_u64, put_u64};
-    use crate::checksum::checksum;
-
-    /// The footer's magic bytes.
-    pub const MAGIC: [u8; 8] = *b"FBFOOTR1";
-    /// Length of the footer.
-    pub const LEN: usize = 32;
-
-    /// Where the snapshot sits in the file.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-    pub struct Footer {
-        /// Offset of the snapshot from the start of the file.
-        pub offset: u64,
-        /// Length of the snapshot.
-        pub len: u64,
-    }
-
-    impl Footer {
-        /// The footer's bytes.
-        pub fn encode(&self) -> [u8; LEN] {
-            let mut out = [0u8; LEN];
-            out[..8].copy_from_slice(&MAGIC);
-            put_u64(&mut out, 8, self.offset);
-            put_u64(&mut out, 16, self.len);
-            let sum = checksum(&out[..24]);
-            put_u64(&mut out, 24, sum);
-            out
-        }
-
-        /// Reads a footer from the last [`LEN`] bytes of a file of `file_len`
-        /// bytes. `None` if they are not a footer or point outside the file.
-        pub fn decode(bytes: &[u8; LEN], file_len: u64) -> Option<Footer> {
-            if bytes[..8] != MAGIC || checksum(&bytes[..24]) != get_u64(bytes, 24) {
-                return None;
-            }
-            let footer = Footer {
-                offset: get_u64(bytes, 8),
-                len: get_u64(bytes, 16),
-            };
-            let end = footer.offset.checked_add(footer.len)?;
-            (end <= file_len.checked_sub(LEN as u64)?).then_some(footer)
-        }
-    }
-}
+pub mod footer;
 
 #[cfg(test)]
 mod tests;
