@@ -44,14 +44,13 @@ impl<T> Freezable for T where
 /// Archives `value` the quickest way, for use in this process only.
 ///
 /// # Panics
-/// If rkyv cannot archive it: only when an archive outgrows what rkyv's
-/// relative pointers address (see [`ArchiveError`]), or a custom
-/// serializer fails.
+/// If rkyv cannot archive it: when an archive outgrows what rkyv's relative
+/// pointers address (see [`ArchiveError`]), or a custom serializer fails.
 pub fn archive<T: Freezable>(value: &T) -> AlignedVec {
     rkyv::to_bytes::<rancor::Error>(value).unwrap_or_else(|e| {
         panic!(
             "fastboot: cannot archive a computed value: {}",
-            ArchiveError(e)
+            ArchiveError(Failure::Error(e))
         )
     })
 }
@@ -63,11 +62,22 @@ pub type ArchiveResult = Result<AlignedVec, ArchiveError>;
 /// when a custom serializer fails or an archive outgrows rkyv's relative
 /// pointers (32-bit by default: 2 GiB), so the message names that limit.
 #[derive(Debug)]
-pub struct ArchiveError(rancor::Error);
+pub struct ArchiveError(Failure);
+
+#[derive(Debug)]
+enum Failure {
+    /// rkyv returned an error.
+    Error(rancor::Error),
+    /// rkyv panicked, as it does for some offsets that overflow.
+    Panic(String),
+}
 
 impl fmt::Display for ArchiveError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.0)?;
+        match &self.0 {
+            Failure::Error(error) => write!(f, "{error}")?,
+            Failure::Panic(message) => write!(f, "rkyv panicked: {message}")?,
+        }
         if size_of::<Archived<usize>>() < size_of::<u64>() {
             let bits = 8 * size_of::<Archived<usize>>();
             write!(
@@ -80,9 +90,32 @@ impl fmt::Display for ArchiveError {
     }
 }
 
+/// Runs `archive`, turning a panic inside rkyv into an [`ArchiveError`],
+/// without the panic message a panic prints.
+///
+/// For freeze runs only: the panic hook is global, and is silenced while
+/// `archive` runs.
+pub(crate) fn catching_panics(archive: impl FnOnce() -> ArchiveResult) -> ArchiveResult {
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(archive));
+    std::panic::set_hook(hook);
+    result.unwrap_or_else(|payload| {
+        let message = payload
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| payload.downcast_ref::<&str>().copied())
+            .unwrap_or("unknown panic");
+        Err(ArchiveError(Failure::Panic(message.to_owned())))
+    })
+}
+
 impl std::error::Error for ArchiveError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        Some(&self.0)
+        match &self.0 {
+            Failure::Error(error) => Some(error),
+            Failure::Panic(_) => None,
+        }
     }
 }
 
@@ -157,7 +190,7 @@ where
 type Ser<'a> = HighSerializer<AlignedVec, ArenaHandle<'a>, rancor::Error>;
 
 fn to_bytes<T: for<'a> Serialize<Ser<'a>>>(value: &T) -> ArchiveResult {
-    rkyv::to_bytes::<rancor::Error>(value).map_err(ArchiveError)
+    rkyv::to_bytes::<rancor::Error>(value).map_err(|e| ArchiveError(Failure::Error(e)))
 }
 
 // rkyv's own impls for `HashMap`/`HashSet` use this load factor; the archived
@@ -182,25 +215,57 @@ const LOAD_FACTOR: (usize, usize) = (7, 8);
 /// ```
 ///
 /// The order is that of a fixed hash of each key (ties broken by the key's
-/// order): as canonical as sorting by key, without comparing scattered keys.
+/// order): as canonical as sorting by key, and cheaper than comparing keys
+/// scattered in memory.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Sorted;
 
 /// `items` in canonical order: by a fixed hash of the key, then by key.
+/// Each item is paired with its key's hash.
 fn canonical<'a, K: Hash + Ord + 'a, V>(
     items: impl Iterator<Item = (&'a K, V)>,
-) -> Vec<(&'a K, V)> {
-    let mut keyed: Vec<(u64, (&K, V))> = items.map(|item| (fixed_hash(item.0), item)).collect();
+) -> Vec<(u64, (&'a K, V))> {
+    let mut keyed: Vec<(u64, (&K, V))> = items
+        .map(|item| {
+            let mut hasher = FixedHasher::default();
+            item.0.hash(&mut hasher);
+            (hasher.finish(), item)
+        })
+        .collect();
     keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1 .0.cmp(b.1 .0)));
-    keyed.into_iter().map(|(_, item)| item).collect()
+    keyed
 }
 
-/// A hash of `key` that is the same in every run of the program (unlike
-/// `RandomState`'s): SipHash-1-3 with fixed keys.
-fn fixed_hash<K: Hash + ?Sized>(key: &K) -> u64 {
-    let mut hasher = std::hash::DefaultHasher::new();
-    key.hash(&mut hasher);
-    hasher.finish()
+/// A hasher that gives the same hash in every run of the program, unlike
+/// `RandomState`'s, and is cheap: the Fx hash of rustc (a rotate, a xor and
+/// a multiply per word). Its quality only decides how often keys must be
+/// compared to break ties.
+#[derive(Default)]
+struct FixedHasher(u64);
+
+impl FixedHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+impl Hasher for FixedHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut words = bytes.chunks_exact(8);
+        for word in &mut words {
+            self.add(u64::from_le_bytes(word.try_into().expect("8 bytes")));
+        }
+        let rest = words.remainder();
+        if !rest.is_empty() {
+            let mut last = [0u8; 8];
+            last[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(last));
+        }
+    }
 }
 
 impl<K, V, S> ArchiveWith<HashMap<K, V, S>> for Sorted
@@ -235,7 +300,7 @@ where
     ) -> Result<Self::Resolver, Ser::Error> {
         let items = canonical(field.iter());
         ArchivedHashMap::<K::Archived, V::Archived>::serialize_from_iter::<_, _, _, K, V, _>(
-            items.iter().copied(),
+            items.iter().map(|&(_, item)| item),
             LOAD_FACTOR,
             serializer,
         )
@@ -284,7 +349,7 @@ where
     ) -> Result<Self::Resolver, Ser::Error> {
         let items = canonical(field.iter().map(|k| (k, ())));
         ArchivedHashSet::<K::Archived>::serialize_from_iter::<_, K, _>(
-            items.iter().map(|&(k, ())| k),
+            items.iter().map(|&(_, (k, ()))| k),
             LOAD_FACTOR,
             serializer,
         )
@@ -302,5 +367,46 @@ where
         deserializer: &mut D,
     ) -> Result<HashSet<K, S>, D::Error> {
         field.deserialize(deserializer)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_in_rkyv_is_an_error_naming_the_limit() {
+        let error = catching_panics(|| panic!("out of range integral type conversion attempted"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.starts_with("rkyv panicked: out of range integral type conversion attempted"),
+            "{error}"
+        );
+        if cfg!(not(feature = "pointer_width_64")) {
+            assert!(error.contains("limited to 2 GiB by rkyv's 32-bit relative pointers"));
+            assert!(error.contains("`pointer_width_64` feature"));
+        }
+    }
+
+    #[test]
+    fn canonical_order_does_not_depend_on_insertion_order() {
+        let words = ["pear", "fig", "apple", "kiwi", "plum", "lime", "date"];
+        let map = |words: &mut dyn Iterator<Item = &&str>| -> HashMap<String, u32> {
+            words.map(|w| ((*w).to_owned(), w.len() as u32)).collect()
+        };
+        let forward = map(&mut words.iter());
+        let backward = map(&mut words.iter().rev());
+        let order = |map: &HashMap<String, u32>| -> Vec<String> {
+            canonical(map.iter())
+                .into_iter()
+                .map(|(_, (k, _))| k.clone())
+                .collect()
+        };
+        assert_eq!(order(&forward), order(&backward));
+        assert_eq!(order(&forward).len(), words.len());
+        let a = Freeze(&forward).archive().unwrap();
+        let b = Freeze(&backward).archive().unwrap();
+        assert_eq!(a.as_slice(), b.as_slice());
     }
 }

@@ -116,7 +116,7 @@ impl<T: Freezable> Frozen<T> {
         let start = Instant::now();
         let value = compute();
         let computed = start.elapsed();
-        let archived = archive(&value);
+        let archived = archive::catching_panics(|| archive(&value));
         drop(value);
         let bytes: &'static [u8] = match archived {
             Ok(bytes) => Box::leak(Box::new(bytes)),

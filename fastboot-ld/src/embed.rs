@@ -126,9 +126,10 @@ pub fn check_producer(exe: &Executable, snapshot: &Snapshot<'_>) -> Result<()> {
     Ok(())
 }
 
-/// Parses the snapshot `bytes`, read from `path`.
+/// Parses the snapshot `bytes`, read from `path`, whatever rkyv layout its
+/// archives were written with (the program checks that when it thaws).
 pub fn parse<'a>(path: &Path, bytes: &'a [u8]) -> Result<Snapshot<'a>> {
-    Snapshot::parse(bytes).map_err(|error| Error::BadSnapshot {
+    Snapshot::parse_any_abi(bytes).map_err(|error| Error::BadSnapshot {
         path: path.to_owned(),
         error,
     })

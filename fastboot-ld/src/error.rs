@@ -42,6 +42,9 @@ pub enum Error {
     /// An executable that holds no snapshot, neither in its section nor
     /// after a footer.
     NoSnapshot(PathBuf),
+    /// Two freeze runs of one binary wrote different archives for these
+    /// entries.
+    NotReproducible(Vec<String>),
     /// A command ran but failed.
     CommandFailed {
         /// The command, as a short description.
@@ -105,6 +108,14 @@ impl fmt::Display for Error {
                 f,
                 "{}: no snapshot embedded (neither in the fastboot section nor appended)",
                 path.display()
+            ),
+            Error::NotReproducible(entries) => write!(
+                f,
+                "freezing is not reproducible: two freeze runs archived different bytes for {}; \
+                 a value depends on something other than the code (time, environment, \
+                 randomness, or the iteration order of a HashMap or HashSet inside your \
+                 type: mark it #[rkyv(with = fastboot::Sorted)])",
+                entries.join(", ")
             ),
             Error::CommandFailed { command, detail } => write!(f, "{command} failed: {detail}"),
             Error::Io { context, source } => write!(f, "{context}: {source}"),

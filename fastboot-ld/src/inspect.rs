@@ -13,7 +13,7 @@ use crate::read::Found;
 pub fn describe(found: &Found) -> Result<String> {
     let snapshot = found.snapshot()?;
     let header = snapshot.as_bytes();
-    let format_version = u32::from_le_bytes(header[8..12].try_into().expect("4 bytes"));
+    let abi = snapshot.archive_abi();
     let producer = hex(snapshot.producer());
 
     let mut out = String::new();
@@ -33,7 +33,15 @@ pub fn describe(found: &Found) -> Result<String> {
     } else if found.location != crate::read::Location::File {
         line("binary", &"no build-id: the snapshot will not be thawed");
     }
-    line("format", &format_args!("version {format_version}"));
+    line(
+        "format",
+        &format_args!(
+            "version {}, rkyv {} with {}-bit relative pointers",
+            snapshot.format_version(),
+            abi >> 8,
+            8 * (abi & 0xff)
+        ),
+    );
     line(
         "writer",
         &format_args!("fastboot {}", snapshot.writer_version()),

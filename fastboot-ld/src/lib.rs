@@ -32,6 +32,8 @@ pub mod pipeline;
 #[cfg(feature = "tool")]
 pub mod read;
 #[cfg(feature = "tool")]
+pub mod reproducible;
+#[cfg(feature = "tool")]
 mod rewrite;
 #[cfg(feature = "tool")]
 pub mod run;

@@ -122,6 +122,10 @@ impl TargetArgs {
 struct BuildArgs {
     #[command(flatten)]
     method: MethodArgs,
+    /// Freeze twice and fail, naming them, if any entry's bytes differ: a
+    /// value that depends on time, the environment or randomness
+    #[arg(long)]
+    check_reproducible: bool,
     /// Arguments for `cargo build`, selecting a single executable
     #[arg(
         value_name = "CARGO_BUILD_ARGS",
@@ -250,10 +254,15 @@ fn execute(command: Command) -> Result<ExitCode> {
 fn build(args: BuildArgs) -> Result<pipeline::Built> {
     let BuildArgs {
         method: m,
+        check_reproducible,
         cargo_args,
     } = args;
     let method = method(m.section, m.footer);
-    let built = pipeline::build(&BuildOptions { method, cargo_args })?;
+    let built = pipeline::build(&BuildOptions {
+        method,
+        cargo_args,
+        check_reproducible,
+    })?;
     if let Some(note) = &built.note {
         eprintln!("cargo-fastboot: note: appending the snapshot, as {note}");
     }
@@ -298,9 +307,15 @@ mod tests {
     #[test]
     fn build_passes_everything_after_its_own_flags_to_cargo() {
         let Command::Build {
-            build: BuildArgs { method, cargo_args },
+            build:
+                BuildArgs {
+                    method,
+                    cargo_args,
+                    check_reproducible,
+                },
         } = parse(&[
             "build",
+            "--check-reproducible",
             "--footer",
             "--release",
             "--example",
@@ -310,13 +325,15 @@ mod tests {
         else {
             panic!("not build")
         };
-        assert!(method.footer && !method.section);
+        assert!(method.footer && !method.section && check_reproducible);
         assert_eq!(
             cargo_args,
             ["--release", "--example", "word_index", "--section"]
         );
         let Command::Build {
-            build: BuildArgs { method, cargo_args },
+            build: BuildArgs {
+                method, cargo_args, ..
+            },
         } = parse(&["build", "-p", "app", "--bin", "x"])
         else {
             panic!("not build")
@@ -328,7 +345,9 @@ mod tests {
     #[test]
     fn run_splits_cargo_and_program_arguments_at_the_double_dash() {
         let Command::Run {
-            build: BuildArgs { method, cargo_args },
+            build: BuildArgs {
+                method, cargo_args, ..
+            },
             program_args,
         } = parse(&[
             "run",

@@ -7,6 +7,7 @@ use crate::cargo;
 use crate::embed::{self, Method};
 use crate::error::{Error, Result};
 use crate::output::TempFile;
+use crate::reproducible;
 use crate::run;
 use crate::runner::{self, Runner};
 
@@ -17,6 +18,8 @@ pub struct BuildOptions {
     pub method: Option<Method>,
     /// Arguments for `cargo build`, selecting one executable.
     pub cargo_args: Vec<OsString>,
+    /// Freeze twice, and fail unless both snapshots are the same.
+    pub check_reproducible: bool,
 }
 
 /// The result of [`build`].
@@ -59,6 +62,11 @@ pub fn build(options: &BuildOptions) -> Result<Built> {
 
     let snapshot = TempFile::beside(&output, "snap");
     run::freeze_into(&artifact, &runner, &snapshot)?;
+    if options.check_reproducible {
+        let again = TempFile::beside(&output, "snap");
+        run::freeze_into(&artifact, &runner, &again)?;
+        reproducible::compare(snapshot.path(), again.path())?;
+    }
     let (method, note) = match options.method {
         Some(method) => (method, None),
         None => embed::choose_method(&artifact)?,

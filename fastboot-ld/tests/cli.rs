@@ -61,13 +61,14 @@ fn build_embeds_into_a_copy_in_the_target_dir() {
 fn build_refuses_to_guess_between_executables() {
     let out = cargo_fastboot(&["build", "--manifest-path", &manifest(), "--workspace"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(
-        stderr(&out).contains("cargo-fastboot: error: cargo built 2 executables (linked, plain)")
-            || stderr(&out)
-                .contains("cargo-fastboot: error: cargo built 2 executables (plain, linked)"),
-        "{}",
-        stderr(&out)
-    );
+    let err = stderr(&out);
+    let line = err
+        .lines()
+        .find(|l| l.starts_with("cargo-fastboot: error: cargo built 3 executables ("))
+        .unwrap_or_else(|| panic!("{err}"));
+    for name in ["linked", "plain", "unstable"] {
+        assert!(line.contains(name), "{line}");
+    }
 }
 
 #[test]
@@ -162,4 +163,39 @@ fn errors_are_one_line_with_status_1() {
         assert!(err.starts_with("cargo-fastboot: error: "), "{err}");
         assert!(err.contains(message), "{err}");
     }
+}
+
+#[test]
+fn check_reproducible_names_the_entries_that_depend_on_the_time() {
+    let out = cargo_fastboot(&[
+        "build",
+        "--check-reproducible",
+        "--manifest-path",
+        &manifest(),
+        "--bin",
+        "unstable",
+    ]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    let error = err
+        .lines()
+        .find(|l| l.starts_with("cargo-fastboot: error: freezing is not reproducible"))
+        .unwrap_or_else(|| panic!("{err}"));
+    assert!(
+        error.contains("different bytes for unstable::frozen_at;"),
+        "{error}"
+    );
+    assert!(!error.contains("unstable::stable"), "{error}");
+    assert!(error.contains("time, environment, randomness"), "{error}");
+
+    let out = cargo_fastboot(&[
+        "build",
+        "--check-reproducible",
+        "--manifest-path",
+        &manifest(),
+        "--bin",
+        "linked",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_thaws_strictly(&last_line(&out), "Section");
 }

@@ -60,13 +60,13 @@ fn cargo_fastboot_build(f: &Fixture, args: &[&str]) -> PathBuf {
 /// Runs `program` through the fixture's runner with the snapshot file
 /// `snapshot` and `FASTBOOT=<mode>`.
 fn run_with_file(f: &Fixture, program: &Path, snapshot: &Path, mode: &str) -> Output {
-    f.runner
-        .command(program)
-        .env("FASTBOOT", mode)
-        .env("FASTBOOT_SNAPSHOT", snapshot)
-        .env_remove("FASTBOOT_FREEZE")
-        .output()
-        .unwrap()
+    fastboot_test_support::output(
+        f.runner
+            .command(program)
+            .env("FASTBOOT", mode)
+            .env("FASTBOOT_SNAPSHOT", snapshot)
+            .env_remove("FASTBOOT_FREEZE"),
+    )
 }
 
 fn stderr(out: &Output) -> String {
@@ -135,7 +135,7 @@ fn without_snapshot_support_values_compute_and_strict_mode_says_why() {
             for var in ["FASTBOOT", "FASTBOOT_FREEZE", "FASTBOOT_SNAPSHOT"] {
                 command.env_remove(var);
             }
-            command.envs(env.iter().copied()).output().unwrap()
+            fastboot_test_support::output(command.envs(env.iter().copied()))
         };
         let reason = "no snapshot support on this target";
 

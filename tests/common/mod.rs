@@ -50,7 +50,7 @@ pub fn run_program(program: &Path, env: &[(&str, &Path)]) -> Output {
         command.env_remove(var);
     }
     command.envs(env.iter().map(|(k, v)| (k, v.as_os_str())));
-    command.output().unwrap()
+    fastboot_test_support::output(&mut command)
 }
 
 pub fn run(env: &[(&str, &Path)]) -> Output {

@@ -334,6 +334,17 @@ impl<'a> Snapshot<'a> {
     /// `bytes` may extend past the snapshot (as a mapped section does); the
     /// snapshot is the prefix whose length the header declares.
     pub fn parse(bytes: &'a [u8]) -> Result<Self, FormatError> {
+        Self::parse_with(bytes, Some(ARCHIVE_ABI))
+    }
+
+    /// Like [`parse`](Snapshot::parse), but accepts archives written with
+    /// any rkyv layout: for tools that move and describe snapshots without
+    /// reading their archives.
+    pub fn parse_any_abi(bytes: &'a [u8]) -> Result<Self, FormatError> {
+        Self::parse_with(bytes, None)
+    }
+
+    fn parse_with(bytes: &'a [u8], abi: Option<u32>) -> Result<Self, FormatError> {
         if bytes.len() < HEADER_LEN {
             return Err(if bytes.len() >= 8 && bytes[..8] != MAGIC {
                 FormatError::BadMagic
@@ -348,9 +359,9 @@ impl<'a> Snapshot<'a> {
         if version != FORMAT_VERSION {
             return Err(FormatError::UnsupportedVersion { found: version });
         }
-        let abi = get_u32(bytes, field::ARCHIVE_ABI);
-        if abi != ARCHIVE_ABI {
-            return Err(FormatError::ArchiveAbi { found: abi });
+        let found = get_u32(bytes, field::ARCHIVE_ABI);
+        if abi.is_some_and(|expected| found != expected) {
+            return Err(FormatError::ArchiveAbi { found });
         }
         let declared = get_u64(bytes, field::TOTAL_LEN);
         if declared > bytes.len() as u64 {
@@ -479,6 +490,12 @@ impl<'a> Snapshot<'a> {
         let writer = &self.bytes[field::WRITER..][..field::WRITER_LEN];
         let len = writer.iter().position(|&b| b == 0).unwrap_or(writer.len());
         std::str::from_utf8(&writer[..len]).unwrap_or("?")
+    }
+
+    /// The layout of its archives: rkyv's major version and the width of its
+    /// relative pointers, in bytes (see [`ARCHIVE_ABI`]).
+    pub fn archive_abi(&self) -> u32 {
+        get_u32(self.bytes, field::ARCHIVE_ABI)
     }
 
     /// The format version it was written in.
