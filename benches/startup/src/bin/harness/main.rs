@@ -50,6 +50,8 @@ pub struct SizeResults {
     pub breakdown: Vec<(String, Vec<Step>)>,
     /// Per origin: the library's steps.
     pub library: Vec<(String, Vec<Step>)>,
+    /// What the freeze run costs.
+    pub freeze: measure::FreezeCost,
 }
 
 /// A timed step: name, median nanoseconds, median page faults.
@@ -321,6 +323,12 @@ fn measure_size(
         &dir.join("fastboot_section"),
         &dir.join("fastboot_footer"),
     )?;
+    let freeze = measure::freeze(
+        &dir.join("fastboot_file"),
+        entries,
+        &dir.join("freeze-cost.snap"),
+        3,
+    )?;
     copy(&built["phases"], &dir.join("phases_file"))?;
     deploy(
         &dir.join("phases_file"),
@@ -467,5 +475,6 @@ fn measure_size(
         rows,
         breakdown,
         library,
+        freeze,
     })
 }

@@ -5,6 +5,7 @@
 use std::io::{BufRead as _, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::time::Instant;
 
 use serde_json::Value;
 
@@ -476,4 +477,65 @@ Rss:                   4 kB
         assert_eq!(field(vma, "Shared_Clean"), 8);
         assert_eq!(mapping_at(SMAPS, 0x6000), None);
     }
+}
+
+/// What a freeze run costs: medians over several runs.
+#[derive(Debug, Clone, Copy)]
+pub struct FreezeCost {
+    /// Wall time of the whole run, seconds.
+    pub wall: f64,
+    /// Time computing the value, as the run reports it, seconds.
+    pub computed: f64,
+    /// Time archiving it, as the run reports it, seconds.
+    pub archived: f64,
+    /// Peak RSS, KiB.
+    pub peak_rss_kib: u64,
+}
+
+/// Runs the freeze run of `binary` with `entries` entries into `snap`,
+/// `runs` times timed (wall clock, and the compute and archive times it
+/// prints) and `runs` times traced for its peak RSS (see [`trace`]).
+pub fn freeze(binary: &Path, entries: usize, snap: &Path, runs: usize) -> Result<FreezeCost> {
+    let (mut wall, mut computed, mut archived) = (Vec::new(), Vec::new(), Vec::new());
+    let env = [
+        format!("FASTBOOT_FREEZE={}", snap.display()),
+        format!("{}={entries}", startup_bench::ENTRIES_VAR),
+    ];
+    for _ in 0..runs {
+        let started = Instant::now();
+        let out = checked(
+            Command::new(binary)
+                .envs(env.iter().filter_map(|kv| kv.split_once('=')))
+                .env_remove("FASTBOOT"),
+            "freezing",
+        )?;
+        wall.push(started.elapsed().as_secs_f64());
+        let ms = |label: &str| -> Result<f64> {
+            let at = out
+                .find(label)
+                .ok_or_else(|| format!("no {label:?} in {out:?}"))?;
+            let rest = &out[at + label.len()..];
+            let number = rest.split(" ms").next().unwrap_or_default();
+            number
+                .trim()
+                .parse::<f64>()
+                .map(|ms| ms / 1e3)
+                .map_err(|e| format!("{number:?}: {e}"))
+        };
+        computed.push(ms("computed in ")?);
+        archived.push(ms("archived in ")?);
+    }
+    let mut rss = Vec::new();
+    for _ in 0..runs {
+        let mut command = vec![PathBuf::from("/usr/bin/env")];
+        command.extend(env.iter().map(PathBuf::from));
+        command.push(binary.to_owned());
+        rss.push(trace(&command)?.2);
+    }
+    Ok(FreezeCost {
+        wall: median_f64(&mut wall),
+        computed: median_f64(&mut computed),
+        archived: median_f64(&mut archived),
+        peak_rss_kib: median_u64(&mut rss),
+    })
 }

@@ -199,6 +199,12 @@ impl Report<'_> {
                         "major_faults": r.major_faults,
                         "peak_rss_kib": r.peak_rss_kib,
                     })).collect::<Vec<_>>(),
+                    "freeze": json!({
+                        "wall_s": size.freeze.wall,
+                        "computed_s": size.freeze.computed,
+                        "archived_s": size.freeze.archived,
+                        "peak_rss_kib": size.freeze.peak_rss_kib,
+                    }),
                     "breakdown": steps(&size.breakdown),
                     "library": steps(&size.library),
                 })
@@ -274,6 +280,7 @@ impl Report<'_> {
         for size in self.results {
             self.size_table(w, size);
         }
+        self.freeze_table(w);
         self.phase_tables(w);
         self.sharing_table(w);
         self.targets(w);
@@ -317,6 +324,48 @@ impl Report<'_> {
             );
         }
         let _ = writeln!(w);
+    }
+
+    fn freeze_table(&self, w: &mut String) {
+        let _ = writeln!(
+            w,
+            "## Freezing\n\n\
+             The freeze run of the fastboot program (`FASTBOOT_FREEZE`): medians of 3 runs. \
+             *Freezing* is all of it but computing the value (archiving in a canonical order, \
+             writing the file, flushing it to disk, and the process's start and exit); its \
+             throughput is in bytes of snapshot. Peak RSS is that of the freeze run, beside \
+             the cold-compute program's, which holds the value; the last column is the \
+             difference in units of the snapshot's size.\n\n\
+             | size | snapshot | run | computing | archiving | freezing | throughput | peak RSS | value's RSS | (peak − value) / snapshot |\n\
+             |---|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
+        );
+        for size in self.results {
+            let f = &size.freeze;
+            let freezing = f.wall - f.computed;
+            let value_kib = self.results_row(size, "lazylock/1").peak_rss_kib;
+            let _ = writeln!(
+                w,
+                "| {} | {} | {} | {} | {} | {} | {:.0} MB/s | {} | {} | {:.2} |",
+                size.name,
+                human_bytes(size.snapshot_bytes),
+                human_time(f.wall),
+                human_time(f.computed),
+                human_time(f.archived),
+                human_time(freezing),
+                size.snapshot_bytes as f64 / freezing / 1e6,
+                human_bytes(f.peak_rss_kib * 1024),
+                human_bytes(value_kib * 1024),
+                (f.peak_rss_kib as f64 - value_kib as f64) * 1024.0 / size.snapshot_bytes as f64,
+            );
+        }
+        w.push('\n');
+    }
+
+    fn results_row<'s>(&self, size: &'s SizeResults, id: &str) -> &'s Row {
+        size.rows
+            .iter()
+            .find(|r| r.id == id)
+            .unwrap_or_else(|| panic!("no row {id}"))
     }
 
     fn phase_tables(&self, w: &mut String) {
