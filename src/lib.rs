@@ -44,10 +44,10 @@
 //!
 //! Any `T` rkyv can archive with validation: `String`, `Vec`, `HashMap`,
 //! `BTreeMap`, tuples, and your own types deriving `rkyv::Archive` and
-//! `rkyv::Serialize`. A top-level `HashMap` or `HashSet` is archived in
-//! sorted key order, so freezing twice gives identical snapshots; a map
-//! nested in another type keeps its iteration order, so give it a fixed
-//! hasher or use a `BTreeMap` if reproducible snapshots matter.
+//! `rkyv::Serialize`. A top-level `HashMap` or `HashSet` is archived in a
+//! canonical order, so freezing twice gives identical snapshots; mark one
+//! nested in your own type with `#[rkyv(with = fastboot::Sorted)]` (see
+//! [`Sorted`]).
 //!
 //! # Libraries
 //!

@@ -24,6 +24,7 @@ use rkyv::with::{ArchiveWith, DeserializeWith, SerializeWith, With};
 use rkyv::{Archive, Archived, Deserialize, Place, Serialize};
 
 use crate::checksum::checksum_parts;
+use crate::report::InvalidData;
 
 /// Types a `#[fastboot::frozen]` function can return: archivable with rkyv,
 /// with an archived form that can be validated and shared between threads.
@@ -120,15 +121,15 @@ impl std::error::Error for ArchiveError {
 }
 
 /// Checks that `bytes` hold a valid archive of `T` (rkyv's bytecheck).
-pub fn validate<T: Freezable>(bytes: &[u8]) -> Result<(), String> {
+pub fn validate<T: Freezable>(bytes: &[u8]) -> Result<(), InvalidData> {
     rkyv::access::<Archived<T>, rancor::Error>(bytes)
         .map(|_| ())
-        .map_err(|e| e.to_string())
+        .map_err(|e| InvalidData::Rejected(e.to_string()))
 }
 
 /// Fingerprint of `T` as archived: its name, and its archived size and
 /// alignment.
-pub fn type_fingerprint<T: Freezable>() -> u64 {
+pub(crate) fn type_fingerprint<T: Freezable>() -> u64 {
     checksum_parts(&[
         std::any::type_name::<T>().as_bytes(),
         &size_of::<Archived<T>>().to_le_bytes(),

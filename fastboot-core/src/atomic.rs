@@ -45,12 +45,14 @@ impl AtomicFile {
     /// Flushes the file to disk, gives it `permissions` (if any) and
     /// renames it to the target.
     pub fn commit(mut self, permissions: Option<Permissions>) -> io::Result<()> {
-        let file = self.file.take().expect("open until committed");
-        file.sync_all()?;
-        if let Some(permissions) = permissions {
-            file.set_permissions(permissions)?;
+        {
+            // Closed at the end of this block, before the rename.
+            let file = self.file.take().expect("open until committed");
+            file.sync_all()?;
+            if let Some(permissions) = permissions {
+                file.set_permissions(permissions)?;
+            }
         }
-        drop(file);
         fs::rename(&self.temp, &self.target)
         // Dropping `self` now removes nothing: the temporary file is gone.
     }

@@ -16,7 +16,7 @@ pub mod identity;
 mod os;
 pub mod registry;
 mod report;
-mod source;
+pub(crate) mod source;
 mod thaw;
 mod verify;
 
@@ -30,6 +30,7 @@ pub mod __private {
     pub use crate::registry::Entry;
     #[cfg(fastboot_registry)]
     pub use crate::registry::ENTRIES;
+    pub use crate::source::beside as snapshot_beside;
     pub use crate::Frozen;
     pub use linkme;
 
@@ -41,34 +42,33 @@ pub mod __private {
 
 pub use archive::Sorted;
 pub use checksum::{checksum, entry_checksum};
+pub use freeze::FreezeError;
 pub use frozen::Frozen;
-pub use report::{report, EntryReport, Origin, Outcome, Reason};
+pub use report::{report, EntryReport, InvalidData, Origin, Outcome, Reason};
 pub use source::section;
+pub use source::SnapshotError;
 
 use std::io::Write as _;
 
 use config::Mode;
 
-/// Prepares frozen statics; call it first in `main`.
+/// Prepares frozen statics; call it first in `main`, or put
+/// `#[fastboot::main]` on `main`.
 ///
-/// - With `FASTBOOT_FREEZE=<path>`: computes every frozen static, writes the
-///   snapshot to `<path>`, prints one line per entry and exits (0 on
-///   success, 1 with a message on failure).
-/// - With `FASTBOOT=verify`: checks every entry of the snapshot against this
-///   binary, prints one line each and exits (0 if all pass, 1 if not).
 /// - With `FASTBOOT=strict`: exits with status 1 and one line per problem
 ///   unless every frozen static can be thawed.
 /// - Otherwise: locates the snapshot, printing one line if one was found
 ///   but cannot be used, and returns. Values are thawed on first access.
+///
+/// Without it, each value is still thawed (or computed) at its first use:
+/// `init` only moves the checks to the start. Freeze and verify runs
+/// (`FASTBOOT_FREEZE`, `FASTBOOT=verify`) need no call at all on Linux,
+/// where they happen before `main` (in test harnesses and benchmarks too);
+/// on other targets `init` does them.
 pub fn init() {
-    if let Some(path) = config::freeze_path() {
-        match freeze::run(path.as_ref()) {
-            Ok(()) => std::process::exit(0),
-            Err(e) => fail(&format!("freeze failed: {e}")),
-        }
-    }
+    run_exiting_modes();
     match config::mode() {
-        Mode::Verify => std::process::exit(if verify::run() { 0 } else { 1 }),
+        Mode::Verify => unreachable!("verify runs exit"),
         Mode::Strict => {
             if let Some(reason @ Reason::Unsupported) = thaw::unavailable() {
                 fail(&format!("strict mode: {reason}"));
@@ -89,6 +89,24 @@ pub fn init() {
             }
         }
         Mode::Normal | Mode::Off => thaw::prepare(),
+    }
+}
+
+/// Does a freeze run (`FASTBOOT_FREEZE`) or a verify run (`FASTBOOT=verify`)
+/// if one is asked for, and exits; otherwise returns. Called before `main`
+/// where the platform allows it, and by [`init`].
+pub(crate) fn run_exiting_modes() {
+    if let Some(path) = config::freeze_path() {
+        // A panic in a computation must not unwind out of the code run
+        // before `main`: its message is printed, then the run fails.
+        match std::panic::catch_unwind(|| freeze::run(path.as_ref())) {
+            Ok(Ok(())) => std::process::exit(0),
+            Ok(Err(e)) => fail(&format!("freeze failed: {e}")),
+            Err(_) => fail("freeze failed: a frozen static panicked (see above)"),
+        }
+    }
+    if config::mode() == Mode::Verify {
+        std::process::exit(if verify::run() { 0 } else { 1 })
     }
 }
 

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use crate::archive::{self, Freezable};
 use crate::checksum::checksum_parts;
-use crate::report::Outcome;
+use crate::report::{InvalidData, Outcome};
 
 /// Every frozen static linked into this program. Each element points into
 /// the [`Frozen`](crate::Frozen) static that owns the entry.
@@ -46,10 +46,13 @@ pub struct Entry {
     name: &'static str,
     definition: u64,
     type_fingerprint: fn() -> u64,
-    validate: fn(&[u8]) -> Result<(), String>,
+    validate: fn(&[u8]) -> Result<(), InvalidData>,
     touch: fn(),
     pub(crate) outcome: OnceLock<Outcome>,
     pub(crate) frozen: OnceLock<FrozenArchive>,
+    /// Links the platform's code run before `main` into every program with
+    /// a frozen static (a reference the linker cannot drop).
+    _before_main: &'static (dyn Sync + 'static),
 }
 
 /// The archive a freeze run made of an entry's value, and what it took.
@@ -81,6 +84,7 @@ impl Entry {
             touch,
             outcome: OnceLock::new(),
             frozen: OnceLock::new(),
+            _before_main: &crate::os::BEFORE_MAIN,
         }
     }
 
@@ -107,7 +111,7 @@ impl Entry {
 
     /// Checks with rkyv's validator that `bytes` hold a valid archive of
     /// this entry's type.
-    pub fn validate(&self, bytes: &[u8]) -> Result<(), String> {
+    pub fn validate(&self, bytes: &[u8]) -> Result<(), InvalidData> {
         (self.validate)(bytes)
     }
 

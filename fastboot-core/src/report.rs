@@ -4,9 +4,11 @@ use std::fmt;
 use std::path::PathBuf;
 
 use crate::registry;
+use crate::source::SnapshotError;
 
 /// Where a thawed value came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Origin {
     /// The executable's own `fastboot` ELF section, mapped by the loader.
     Section,
@@ -36,6 +38,7 @@ impl fmt::Display for Origin {
 
 /// Why a value was computed instead of thawed.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Reason {
     /// `FASTBOOT=off`.
     Disabled,
@@ -44,14 +47,14 @@ pub enum Reason {
     /// No snapshot was found: none embedded, none named, none beside the
     /// executable.
     NoSnapshot,
-    /// A snapshot was found but cannot be used; the message says why.
-    Unusable(String),
+    /// A snapshot was found but cannot be used.
+    Unusable(SnapshotError),
     /// The snapshot has no entry of this name.
     Missing,
     /// The snapshot's entry was frozen from another definition or type.
     Stale,
-    /// The entry's data failed its checks; the message says how.
-    Invalid(String),
+    /// The entry's data failed its checks.
+    Invalid(InvalidData),
     /// Computed by a freeze run (`FASTBOOT_FREEZE`).
     Freezing,
 }
@@ -73,8 +76,46 @@ impl fmt::Display for Reason {
     }
 }
 
+/// Why an entry's data failed its checks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum InvalidData {
+    /// Not aligned in memory as its archived type needs.
+    Misaligned {
+        /// The alignment needed.
+        align: usize,
+    },
+    /// Too short to hold the archived root.
+    TooShort {
+        /// Bytes available.
+        len: usize,
+        /// Size of the archived root.
+        root: usize,
+    },
+    /// Changed since it was written.
+    Checksum,
+    /// rkyv's validation rejected it; the message says why.
+    Rejected(String),
+}
+
+impl fmt::Display for InvalidData {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Misaligned { align } => write!(f, "data not aligned to {align} bytes in memory"),
+            Self::TooShort { len, root } => {
+                write!(f, "{len} bytes cannot hold a root of {root} bytes")
+            }
+            Self::Checksum => f.write_str("checksum mismatch"),
+            Self::Rejected(why) => f.write_str(why),
+        }
+    }
+}
+
+impl std::error::Error for InvalidData {}
+
 /// How one value was obtained.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Outcome {
     /// Accessed zero-copy from a snapshot.
     Thawed(Origin),

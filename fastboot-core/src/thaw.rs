@@ -7,7 +7,7 @@ use crate::config::{self, Mode};
 use crate::format::EntryRecord;
 use crate::os;
 use crate::registry::Entry;
-use crate::report::{Origin, Reason};
+use crate::report::{InvalidData, Origin, Reason};
 use crate::source::{self, Located};
 
 /// The snapshot this process thaws from, located once.
@@ -59,18 +59,16 @@ pub fn check_data(
 ) -> Result<(), Reason> {
     let align = root_align.max(crate::format::MIN_ALIGN as usize);
     if record.bytes.as_ptr() as usize % align != 0 {
-        return Err(Reason::Invalid(format!(
-            "data not aligned to {align} bytes in memory"
-        )));
+        return Err(Reason::Invalid(InvalidData::Misaligned { align }));
     }
     if record.bytes.len() < root_size {
-        return Err(Reason::Invalid(format!(
-            "{} bytes cannot hold a root of {root_size} bytes",
-            record.bytes.len()
-        )));
+        return Err(Reason::Invalid(InvalidData::TooShort {
+            len: record.bytes.len(),
+            root: root_size,
+        }));
     }
     if !origin.is_embedded() && !record.checksum_matches() {
-        return Err(Reason::Invalid("checksum mismatch".into()));
+        return Err(Reason::Invalid(InvalidData::Checksum));
     }
     Ok(())
 }

@@ -1,7 +1,7 @@
 //! `FASTBOOT=verify`: check every entry of the snapshot against this binary.
 
 use crate::registry;
-use crate::report::{Origin, Reason};
+use crate::report::{InvalidData, Origin, Reason};
 use crate::say;
 use crate::thaw;
 
@@ -12,7 +12,7 @@ pub fn run() -> bool {
     for entry in registry::entries() {
         let checked = thaw::record(entry).and_then(|(record, origin)| {
             if !record.checksum_matches() {
-                return Err(Reason::Invalid("checksum mismatch".into()));
+                return Err(Reason::Invalid(InvalidData::Checksum));
             }
             entry.validate(record.bytes).map_err(Reason::Invalid)?;
             Ok((record.bytes.len(), origin))

@@ -8,12 +8,14 @@ use fastboot_core::identity::{find_build_id, BuildId};
 use fastboot_core::section;
 use object::elf::{FileHeader64, PT_LOAD, PT_NOTE, SHF_ALLOC, SHF_TLS, SHT_NOBITS, SHT_NOTE};
 use object::read::elf::{FileHeader, ProgramHeader, SectionHeader};
-use object::Endianness;
+use object::{Endianness, ReadCache, ReadRef};
 
 use crate::error::{Error, Result};
 
 /// The ELF magic bytes.
 const ELF_MAGIC: &[u8; 4] = b"\x7fELF";
+/// The section of linkme's distributed slice that registers frozen statics.
+const REGISTRY_SECTION: &str = "linkme_ENTRIES";
 /// `e_ident[EI_CLASS]` of a 64-bit file.
 const ELFCLASS64: u8 = 2;
 
@@ -46,19 +48,24 @@ pub struct ElfInfo {
     pub section: Option<FastbootSection>,
     /// Where the ELF image ends: anything after this offset was appended.
     pub extent: u64,
+    /// Whether it has frozen statics: a non-empty registry section.
+    pub has_frozen_statics: bool,
 }
 
 impl ElfInfo {
-    /// Reads the headers of the 64-bit ELF file `bytes`, read from `path`.
-    pub fn parse(path: &Path, bytes: &[u8]) -> Result<Self> {
-        if !is_elf(bytes) {
+    /// Reads the headers of the 64-bit ELF file `bytes`, read from `path`:
+    /// the whole file in memory, or a [`ReadCache`] that reads only what is
+    /// needed.
+    pub fn parse<'data, R: ReadRef<'data>>(path: &Path, bytes: R) -> Result<Self> {
+        let ident = bytes.read_bytes_at(0, 5).unwrap_or_default();
+        if !is_elf(ident) {
             return Err(Error::NotElf(path.to_owned()));
         }
         let bad = |why: String| Error::BadElf {
             path: path.to_owned(),
             why,
         };
-        if bytes.get(4) != Some(&ELFCLASS64) {
+        if ident.get(4) != Some(&ELFCLASS64) {
             return Err(bad("32-bit ELF files are not supported".into()));
         }
         let malformed = |e: object::read::Error| bad(format!("malformed ELF file: {e}"));
@@ -152,11 +159,22 @@ impl ElfInfo {
         .max()
         .unwrap_or(0);
 
+        let has_frozen_statics = sections
+            .section_by_name(endian, REGISTRY_SECTION.as_bytes())
+            .is_some_and(|(_, s)| s.sh_size(endian) > 0);
+
         Ok(ElfInfo {
             build_id,
             section,
             extent,
+            has_frozen_statics,
         })
+    }
+
+    /// Reads the headers of the ELF file at `path`, and only them.
+    pub fn read(path: &Path) -> Result<Self> {
+        let file = std::fs::File::open(path).map_err(Error::at(path))?;
+        Self::parse(path, &ReadCache::new(file))
     }
 }
 
@@ -180,7 +198,7 @@ impl Executable {
 
     /// Parses `bytes`, the contents of the executable at `path`.
     pub fn from_bytes(path: &Path, bytes: Vec<u8>) -> Result<Self> {
-        let info = ElfInfo::parse(path, &bytes)?;
+        let info = ElfInfo::parse(path, bytes.as_slice())?;
         Ok(Executable {
             path: path.to_owned(),
             bytes,
@@ -217,7 +235,7 @@ mod tests {
 
     #[test]
     fn non_elf_bytes_are_refused_by_name() {
-        let err = ElfInfo::parse("notes.txt".as_ref(), b"hello, world").unwrap_err();
+        let err = ElfInfo::parse("notes.txt".as_ref(), &b"hello, world"[..]).unwrap_err();
         assert_eq!(err.to_string(), "notes.txt: not an ELF file");
     }
 

@@ -39,6 +39,8 @@ mod rewrite;
 pub mod run;
 #[cfg(feature = "tool")]
 pub mod runner;
+#[cfg(feature = "tool")]
+pub mod suite;
 
 #[cfg(feature = "tool")]
 pub use embed::{embed, embed_footer, embed_section, Method};

@@ -100,7 +100,63 @@ enum Command {
         #[command(flatten)]
         target: TargetArgs,
     },
+    /// Run `cargo test`, each test binary frozen first (if it changed)
+    ///
+    /// Cargo builds and runs the tests as usual, through this tool as its
+    /// runner: a binary with frozen statics is frozen into
+    /// `<binary>.snap` unless the snapshot there is from this very build,
+    /// then run; its tests thaw. Arguments after this command's own flags go
+    /// to `cargo test` untouched, e.g.
+    /// `cargo fastboot test --strict --release -- --nocapture`.
+    #[command(override_usage = "cargo fastboot test [--strict] [CARGO_TEST_ARGS]...")]
+    Test {
+        #[command(flatten)]
+        suite: SuiteArgs,
+    },
+    /// Run `cargo nextest`, each test binary frozen first (if it changed)
+    ///
+    /// As `test`, for cargo-nextest, which runs every test in a process of
+    /// its own: a value is then thawed by each, not computed by each.
+    /// Arguments go to `cargo nextest`, e.g.
+    /// `cargo fastboot nextest run --strict --release`.
+    #[command(override_usage = "cargo fastboot nextest [--strict] run [NEXTEST_ARGS]...")]
+    Nextest {
+        #[command(flatten)]
+        suite: SuiteArgs,
+    },
+    /// Run `cargo bench`, each benchmark binary frozen first (if it changed)
+    #[command(override_usage = "cargo fastboot bench [--strict] [CARGO_BENCH_ARGS]...")]
+    Bench {
+        #[command(flatten)]
+        suite: SuiteArgs,
+    },
+    /// The runner `test`, `nextest` and `bench` give cargo (internal)
+    #[command(name = "exec-frozen", hide = true)]
+    ExecFrozen {
+        /// The binary to freeze if needed, then run
+        binary: PathBuf,
+        /// Its arguments: those after BINARY, taken out before parsing.
+        #[arg(skip)]
+        args: Vec<OsString>,
+    },
 }
+
+/// What `test`, `nextest` and `bench` take.
+#[derive(Debug, Args)]
+struct SuiteArgs {
+    /// Fail any test or benchmark that computes a frozen static instead of
+    /// thawing it (runs them with FASTBOOT=strict)
+    #[arg(long)]
+    strict: bool,
+    /// Arguments for cargo: everything after this command's own flags,
+    /// taken out before parsing.
+    #[arg(skip)]
+    args: Vec<OsString>,
+}
+
+/// Subcommands whose arguments, after their own flags, are passed through
+/// untouched (clap would drop a `--` among them).
+const PASS_THROUGH: [&str; 4] = ["test", "nextest", "bench", fastboot_ld::suite::EXEC_COMMAND];
 
 /// The target a program was built for, to run it as cargo would.
 #[derive(Debug, Args)]
@@ -182,12 +238,35 @@ fn parse(mut args: Vec<OsString>) -> Result<Cli, clap::Error> {
             args.pop();
         }
     }
+    // `test`, `nextest`, `bench`: their own flags first (`--strict`, or
+    // help), then cargo's, verbatim. `exec-frozen`: the binary, then its
+    // arguments, verbatim.
+    let mut passed = Vec::new();
+    if let Some(command) = args.get(1).and_then(|a| a.to_str()) {
+        if PASS_THROUGH.contains(&command) {
+            let own = if command == fastboot_ld::suite::EXEC_COMMAND {
+                3.min(args.len())
+            } else {
+                2 + args[2..]
+                    .iter()
+                    .take_while(|a| {
+                        ["--strict", "-h", "--help"].contains(&a.to_str().unwrap_or(""))
+                    })
+                    .count()
+            };
+            passed = args.split_off(own);
+        }
+    }
     let mut cli = Cli::try_parse_from(args)?;
-    if let Command::Run {
-        program_args: slot, ..
-    } = &mut cli.command
-    {
-        *slot = program_args;
+    match &mut cli.command {
+        Command::Run {
+            program_args: slot, ..
+        } => *slot = program_args,
+        Command::Test { suite } | Command::Nextest { suite } | Command::Bench { suite } => {
+            suite.args = passed;
+        }
+        Command::ExecFrozen { args, .. } => *args = passed,
+        _ => {}
     }
     Ok(cli)
 }
@@ -246,8 +325,19 @@ fn execute(command: Command) -> Result<ExitCode> {
         Command::Verify { binary, target } => {
             return run::verify(&binary, &target.runner()?).map(exit_code)
         }
+        Command::Test { suite } => return run_suite(&["test"], suite),
+        Command::Nextest { suite } => return run_suite(&["nextest"], suite),
+        Command::Bench { suite } => return run_suite(&["bench"], suite),
+        Command::ExecFrozen { binary, args } => {
+            return fastboot_ld::suite::exec(&binary, &args).map(exit_code)
+        }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `cargo fastboot test|nextest|bench`.
+fn run_suite(command: &[&str], suite: SuiteArgs) -> Result<ExitCode> {
+    fastboot_ld::suite::run(command, &suite.args, suite.strict).map(exit_code)
 }
 
 /// `cargo fastboot build`, reporting on standard error what it did.
@@ -383,6 +473,29 @@ mod tests {
         };
         assert!(cargo_args.is_empty());
         assert_eq!(program_args, ["--stats"]);
+    }
+
+    #[test]
+    fn suite_commands_pass_everything_after_their_flags_verbatim() {
+        let Command::Test { suite } =
+            parse(&["test", "--strict", "--release", "--", "--nocapture"])
+        else {
+            panic!("not test")
+        };
+        assert!(suite.strict);
+        assert_eq!(suite.args, ["--release", "--", "--nocapture"]);
+        let Command::Nextest { suite } = parse(&["nextest", "run", "--strict"]) else {
+            panic!("not nextest")
+        };
+        assert!(!suite.strict, "--strict after `run` is nextest's");
+        assert_eq!(suite.args, ["run", "--strict"]);
+        let Command::ExecFrozen { binary, args } =
+            parse(&["exec-frozen", "/t/deps/x-1", "--list", "--format", "terse"])
+        else {
+            panic!("not exec-frozen")
+        };
+        assert_eq!(binary, std::path::Path::new("/t/deps/x-1"));
+        assert_eq!(args, ["--list", "--format", "terse"]);
     }
 
     #[test]

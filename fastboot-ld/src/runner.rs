@@ -32,10 +32,7 @@ impl Runner {
         let Some(target) = target else {
             return Ok(Runner::direct());
         };
-        let var = format!(
-            "CARGO_TARGET_{}_RUNNER",
-            target.to_uppercase().replace(['-', '.'], "_")
-        );
+        let var = env_var(target);
         if let Some(value) = std::env::var_os(&var).filter(|v| !v.is_empty()) {
             let value = value
                 .into_string()
@@ -52,10 +49,21 @@ impl Runner {
         Ok(Runner::direct())
     }
 
-    fn from_words(value: &str) -> Self {
+    /// A runner from its program and arguments, separated by whitespace,
+    /// as cargo reads a runner given as a string.
+    pub fn from_words(value: &str) -> Self {
         Runner {
             argv: value.split_whitespace().map(OsString::from).collect(),
         }
+    }
+
+    /// Its program and arguments separated by spaces ([`from_words`]'s
+    /// inverse for arguments without whitespace); empty if direct.
+    ///
+    /// [`from_words`]: Runner::from_words
+    pub fn to_words(&self) -> String {
+        let words: Vec<_> = self.argv.iter().map(|w| w.to_string_lossy()).collect();
+        words.join(" ")
     }
 
     /// A command starting `program`, through the runner if there is one.
@@ -69,6 +77,14 @@ impl Runner {
             }
         }
     }
+}
+
+/// The environment variable that sets the runner for `target`.
+pub fn env_var(target: &str) -> String {
+    format!(
+        "CARGO_TARGET_{}_RUNNER",
+        target.to_uppercase().replace(['-', '.'], "_")
+    )
 }
 
 /// `path`, made runnable by `Command` even when named without a directory

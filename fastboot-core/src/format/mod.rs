@@ -542,6 +542,17 @@ impl EntryRecord<'_> {
     }
 }
 
+/// The producer named by a snapshot's header, if `header` starts like one
+/// of this format (magic and version): enough to tell whether a snapshot
+/// file is fresh without reading it. [`Snapshot::parse`] checks the rest.
+pub fn producer_in_header(header: &[u8; HEADER_LEN]) -> Option<&[u8]> {
+    if header[..MAGIC.len()] != MAGIC || get_u32(header, field::VERSION) != FORMAT_VERSION {
+        return None;
+    }
+    let len = get_u32(header, field::PRODUCER_LEN) as usize;
+    header[field::PRODUCER..].get(..len.min(MAX_PRODUCER_LEN))
+}
+
 /// Checksum of the metadata with the checksum field itself read as zero.
 fn meta_checksum(meta: &[u8]) -> u64 {
     checksum_with_hole(meta, field::CHECKSUM..field::CHECKSUM + 8)

@@ -1,5 +1,6 @@
 //! Linux and Android: ELF programs, read from their program headers in
-//! memory (`dl_iterate_phdr`: no I/O, no syscall), and `/proc/self/exe`.
+//! memory (`dl_iterate_phdr`: no I/O, no syscall), `/proc/self/exe`, and a
+//! constructor in `.init_array`.
 
 use std::ffi::c_int;
 use std::fs::{File, OpenOptions};
@@ -31,6 +32,18 @@ const PF_R: u32 = 4;
 #[used]
 #[link_section = "fastboot"]
 static SECTION: [u8; 16] = PLACEHOLDER;
+
+/// Called by the loader before `main` (and before any test harness or
+/// benchmark's `main`): a freeze or verify run happens here and exits, so
+/// that any program linked with fastboot can be frozen with no code of its
+/// own. Every registry entry refers to it, so it is linked with them.
+#[used]
+#[link_section = ".init_array"]
+pub(crate) static BEFORE_MAIN: extern "C" fn() = before_main;
+
+extern "C" fn before_main() {
+    crate::run_exiting_modes();
+}
 
 /// The GNU build-id of the running program, if it was linked with one.
 pub(crate) fn identity() -> Option<&'static [u8]> {

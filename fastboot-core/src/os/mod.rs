@@ -3,6 +3,8 @@
 //! way memmap2 fences its `os` module):
 //!
 //! - [`SUPPORTED`]: whether snapshots can be thawed on this target at all;
+//! - [`BEFORE_MAIN`]: code run before `main`, where the platform has a way,
+//!   which does a freeze or verify run (see [`crate::run_exiting_modes`]);
 //! - [`identity`]: the running program's identity, which snapshots are
 //!   matched against;
 //! - [`embedded_section`]: the bytes where the embedded section's snapshot
@@ -27,7 +29,9 @@ mod unsupported;
 #[cfg(not(any(target_os = "linux", target_os = "android")))]
 use unsupported as imp;
 
-pub(crate) use imp::{embedded_section, identity, open_executable, open_untrusted, SUPPORTED};
+pub(crate) use imp::{
+    embedded_section, identity, open_executable, open_untrusted, BEFORE_MAIN, SUPPORTED,
+};
 
 /// Maps `len` bytes of `file` from `offset`, read-only and private, for the
 /// life of the process (the mapping is leaked). `offset` need not be

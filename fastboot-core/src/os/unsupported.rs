@@ -9,6 +9,10 @@ use std::path::Path;
 
 pub(crate) const SUPPORTED: bool = false;
 
+/// Nothing runs before `main` here: `fastboot::init()` handles a freeze or
+/// verify run (which fails: snapshots are not supported).
+pub(crate) static BEFORE_MAIN: () = ();
+
 pub(crate) fn identity() -> Option<&'static [u8]> {
     None
 }

@@ -1,11 +1,11 @@
 //! A standalone snapshot file: named by `FASTBOOT_SNAPSHOT`, or `<exe>.snap`
 //! beside the executable.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use super::Candidate;
+use super::{Candidate, SnapshotError};
 use crate::config;
-use crate::format::HEADER_LEN;
+use crate::format::{FormatError, HEADER_LEN};
 use crate::os;
 use crate::report::Origin;
 
@@ -13,15 +13,16 @@ use crate::report::Origin;
 ///
 /// A file named by `FASTBOOT_SNAPSHOT` that cannot be opened is an error; a
 /// missing `<exe>.snap` is not.
-pub fn find() -> Result<Option<Candidate>, String> {
+pub(crate) fn find() -> Result<Option<Candidate>, SnapshotError> {
     let (path, named) = match config::snapshot_path() {
         Some(path) => (PathBuf::from(path), true),
-        None => match beside_executable() {
-            Some(path) => (path, false),
-            None => return Ok(None),
+        None => match std::env::current_exe() {
+            Ok(exe) => (beside(&exe), false),
+            Err(_) => return Ok(None),
         },
     };
-    let fail = |e: std::io::Error| format!("{}: {e}", path.display());
+    let origin = Origin::File(path.clone());
+    let fail = |e: std::io::Error| SnapshotError::io(origin.clone())(e);
     // Without blocking, so that a FIFO named by mistake is rejected below.
     let file = match os::open_untrusted(&path) {
         Ok(file) => file,
@@ -30,14 +31,14 @@ pub fn find() -> Result<Option<Candidate>, String> {
     };
     let meta = file.metadata().map_err(fail)?;
     if !meta.is_file() {
-        return Err(format!("{}: not a regular file", path.display()));
+        return Err(SnapshotError::NotAFile(path));
     }
-    let len = usize::try_from(meta.len()).map_err(|_| format!("{}: too large", path.display()))?;
+    let len = usize::try_from(meta.len()).map_err(|_| SnapshotError::TooLarge(origin.clone()))?;
     if len < HEADER_LEN {
-        return Err(format!(
-            "{}: too short to be a snapshot ({len} bytes)",
-            path.display()
-        ));
+        return Err(SnapshotError::Format {
+            origin,
+            error: FormatError::TooShort { len },
+        });
     }
     // SAFETY: the mapping covers the length just read (at least a header, so
     // not empty). Its contents are untrusted:
@@ -52,12 +53,17 @@ pub fn find() -> Result<Option<Candidate>, String> {
     // replaced, never rewritten in place (the freeze run writes a new file
     // and renames it over the old one, leaving existing mappings intact).
     let bytes = unsafe { os::map(&file, 0, len) }.map_err(fail)?;
-    Ok(Some((bytes, Origin::File(path))))
+    Ok(Some(Candidate {
+        bytes,
+        origin,
+        conventional: !named,
+    }))
 }
 
-/// `<exe>.snap`, the conventional place for a program's snapshot file.
-fn beside_executable() -> Option<PathBuf> {
-    let mut path = std::env::current_exe().ok()?.into_os_string();
+/// `<exe>.snap`: where a program looks for its snapshot file when none is
+/// named, and where `cargo fastboot` puts it.
+pub fn beside(executable: &Path) -> PathBuf {
+    let mut path = executable.as_os_str().to_owned();
     path.push(".snap");
-    Some(path.into())
+    path.into()
 }

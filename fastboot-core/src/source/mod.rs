@@ -1,9 +1,13 @@
 //! Where snapshots are found: in the executable's `fastboot` section, after
 //! its footer, or in a file; tried in that order.
 
+mod error;
 mod file;
 mod footer;
 pub mod section;
+
+pub use error::SnapshotError;
+pub use file::beside;
 
 use crate::format::Snapshot;
 use crate::identity::{self, hex};
@@ -18,28 +22,51 @@ pub struct Located {
 }
 
 /// A snapshot's bytes and where they were found, before any check.
-type Candidate = (&'static [u8], Origin);
+pub(crate) struct Candidate {
+    bytes: &'static [u8],
+    origin: Origin,
+    /// Found where it was only looked for (`<exe>.snap`), not named: one
+    /// left by an earlier build is stale as a matter of course, and not
+    /// worth a line on every run (`report()` still says why).
+    conventional: bool,
+}
 
-/// Looks in one place for a snapshot: `Ok(None)` if there is none there,
-/// `Err` with a one-line reason if one is there but cannot be read.
-type Finder = fn() -> Result<Option<Candidate>, String>;
+/// Looks in one place for a snapshot: `Ok(None)` if there is none there.
+type Finder = fn() -> Result<Option<Candidate>, SnapshotError>;
 
 /// Finds the first usable snapshot, printing one line for each one found
 /// but rejected. The error is why no snapshot can be used.
 pub fn locate() -> Result<Located, Reason> {
     let mut rejection = None;
     let finders: [Finder; 3] = [
-        || Ok(section::find().map(|b| (b, Origin::Section))),
+        || {
+            Ok(section::find().map(|bytes| Candidate {
+                bytes,
+                origin: Origin::Section,
+                conventional: false,
+            }))
+        },
         footer::find,
         file::find,
     ];
     for find in finders {
-        let checked = find().and_then(|found| found.map(check).transpose());
-        match checked {
-            Ok(Some(located)) => return Ok(located),
-            Ok(None) => {}
+        let found = match find() {
+            Ok(None) => continue,
+            Ok(Some(candidate)) => candidate,
             Err(why) => {
                 eprintln!("fastboot: ignoring snapshot: {why}");
+                rejection = Some(Reason::Unusable(why));
+                continue;
+            }
+        };
+        let conventional = found.conventional;
+        match check(found) {
+            Ok(located) => return Ok(located),
+            Err(why) => {
+                let stale = matches!(why, SnapshotError::Foreign { .. }) && conventional;
+                if !stale {
+                    eprintln!("fastboot: ignoring snapshot: {why}");
+                }
                 rejection = Some(Reason::Unusable(why));
             }
         }
@@ -48,15 +75,21 @@ pub fn locate() -> Result<Located, Reason> {
 }
 
 /// Parses a candidate and checks that this binary produced it.
-fn check((bytes, origin): Candidate) -> Result<Located, String> {
-    let snapshot = Snapshot::parse(bytes).map_err(|e| format!("{origin}: {e}"))?;
-    let ours = identity::current_build_id()
-        .ok_or_else(|| format!("{origin}: this binary has no GNU build-id to match it against"))?;
+fn check(candidate: Candidate) -> Result<Located, SnapshotError> {
+    let Candidate { bytes, origin, .. } = candidate;
+    let snapshot = match Snapshot::parse(bytes) {
+        Ok(snapshot) => snapshot,
+        Err(error) => return Err(SnapshotError::Format { origin, error }),
+    };
+    let Some(ours) = identity::current_build_id() else {
+        return Err(SnapshotError::NoIdentity(origin));
+    };
     if snapshot.producer() != ours.as_bytes() {
-        return Err(format!(
-            "{origin}: produced by another binary (build-id {}, this binary is {ours})",
-            hex(snapshot.producer())
-        ));
+        return Err(SnapshotError::Foreign {
+            origin,
+            producer: hex(snapshot.producer()),
+            ours: ours.to_string(),
+        });
     }
     Ok(Located { snapshot, origin })
 }

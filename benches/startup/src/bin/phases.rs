@@ -214,7 +214,7 @@ fn library() {
         fastboot::Outcome::Thawed(fastboot::Origin::Section) => "section",
         fastboot::Outcome::Thawed(fastboot::Origin::Footer) => "footer",
         fastboot::Outcome::Thawed(fastboot::Origin::File(_)) => "file",
-        fastboot::Outcome::Computed(why) => panic!("not thawed: {why}"),
+        other => panic!("not thawed: {other}"),
     };
     steps.print(origin, found);
 }
