@@ -47,5 +47,9 @@ fn access() -> usize {
 fn lookup(bencher: Bencher) {
     let index = index();
     let key = startup_workload::key(startup_workload::probe_index(0, 1, index.len()));
-    bencher.bench(|| index.get(black_box(key.as_str())).map(|p| p.len()));
+    bencher.bench(|| {
+        index
+            .get(black_box(key.as_str()))
+            .map(fastboot::rkyv::vec::ArchivedVec::len)
+    });
 }

@@ -39,10 +39,10 @@ use std::sync::{LazyLock, Mutex};
 
 use divan::counter::BytesCount;
 use divan::Bencher;
-use fastboot_core::archive::{self, Freeze, FreezeSorted as _};
+use fastboot_core::__private::section;
+use fastboot_core::__private::{self as archive, Freeze, FreezeSorted as _};
 use fastboot_core::format::footer::{self, Footer};
 use fastboot_core::format::{self, EntryData, Snapshot};
-use fastboot_core::section;
 use memmap2::{Mmap, MmapOptions};
 use rkyv::Archived;
 
@@ -231,7 +231,11 @@ fn first_access(bencher: Bencher, size: &str) {
         .with_inputs(|| map_file(&file, 0, fixture.len))
         .bench_local_values(|map| {
             let index = thaw(&map, false);
-            black_box(index.get(first_key(index).as_str()).map(|p| p.len()));
+            black_box(
+                index
+                    .get(first_key(index).as_str())
+                    .map(rkyv::vec::ArchivedVec::len),
+            );
             map
         });
 }
@@ -240,7 +244,11 @@ fn first_access(bencher: Bencher, size: &str) {
 fn lookup(bencher: Bencher, size: &str) {
     let index = thaw(&fixture(size).mapped, false);
     let key = first_key(index);
-    bencher.bench(|| index.get(black_box(key.as_str())).map(|p| p.len()));
+    bencher.bench(|| {
+        index
+            .get(black_box(key.as_str()))
+            .map(rkyv::vec::ArchivedVec::len)
+    });
 }
 
 #[divan::bench(args = sizes())]
@@ -248,7 +256,7 @@ fn lookup_100(bencher: Bencher, size: &str) {
     let index = thaw(&fixture(size).mapped, false);
     bencher.bench(|| {
         startup_workload::probe(black_box(index).len(), 100, |key| {
-            index.get(key).map(|p| p.len())
+            index.get(key).map(rkyv::vec::ArchivedVec::len)
         })
     });
 }

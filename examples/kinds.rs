@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use fastboot::rkyv;
 
 /// A user type: deriving rkyv's `Archive` and `Serialize` is all it takes.
-#[derive(rkyv::Archive, rkyv::Serialize)]
+#[derive(Debug, rkyv::Archive, rkyv::Serialize)]
 #[rkyv(crate = fastboot::rkyv)]
 pub struct Planet {
     name: String,
@@ -27,7 +27,7 @@ pub struct Planet {
 /// A user type holding maps: `#[rkyv(with = fastboot::Sorted)]` archives
 /// them in a canonical order, so that the snapshot is the same in every
 /// freeze run (a top-level map is archived so without being asked).
-#[derive(rkyv::Archive, rkyv::Serialize)]
+#[derive(Debug, rkyv::Archive, rkyv::Serialize)]
 #[rkyv(crate = fastboot::rkyv)]
 pub struct Catalog {
     #[rkyv(with = fastboot::Sorted)]
@@ -127,7 +127,7 @@ fn main() {
         .iter()
         .map(|(w, n)| (w.as_str(), n.to_native()))
         .collect();
-    lengths.sort();
+    lengths.sort_unstable();
     println!("value word_lengths {lengths:?}");
     println!(
         "value word_lengths[\"frozen\"] {:?}",
@@ -135,7 +135,7 @@ fn main() {
     );
 
     let mut letters: Vec<char> = letters().iter().map(|c| c.to_native()).collect();
-    letters.sort();
+    letters.sort_unstable();
     println!("value letters {}", letters.iter().collect::<String>());
 
     let by_root: Vec<String> = squares_by_root()
@@ -157,17 +157,21 @@ fn main() {
         .iter()
         .map(|(p, n)| (p.as_str(), n.to_native()))
         .collect();
-    moons.sort();
+    moons.sort_unstable();
     println!("value catalog moons {moons:?}");
-    let mut giants: Vec<&str> = catalog.gas_giants.iter().map(|p| p.as_str()).collect();
-    giants.sort();
+    let mut giants: Vec<&str> = catalog
+        .gas_giants
+        .iter()
+        .map(fastboot::rkyv::string::ArchivedString::as_str)
+        .collect();
+    giants.sort_unstable();
     println!("value catalog gas giants {giants:?}");
     let mut letters: Vec<(char, u32)> = catalog
         .letter_counts
         .iter()
         .map(|(c, n)| (c.to_native(), n.to_native()))
         .collect();
-    letters.sort();
+    letters.sort_unstable();
     println!("value catalog letters {letters:?}");
 
     // From the library crate: one function called directly, one reached only

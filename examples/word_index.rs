@@ -50,6 +50,7 @@ fn write_document(doc: u32, text: &mut String) {
     let words = 6 + rng.below(14);
     for i in 0..words {
         // log-uniform rank: rank r is drawn with probability ~ 1/r.
+        #[allow(clippy::cast_sign_loss, reason = "a power of a positive number")]
         let rank = (f64::from(VOCABULARY).powf(rng.unit()) as u32).saturating_sub(1);
         let start = text.len();
         spell(rank, text);
@@ -126,11 +127,16 @@ fn main() {
         human(first_access)
     );
     for word in ["rust", "snapshot", "thaw", "kalomi"] {
-        let documents = index.get(word).map_or(0, |postings| postings.len());
+        let documents = index
+            .get(word)
+            .map_or(0, fastboot::rkyv::vec::ArchivedVec::len);
         println!("  {word:>10}: in {documents} documents");
     }
     if std::env::args().any(|arg| arg == "--stats") {
-        let postings: usize = index.values().map(|postings| postings.len()).sum();
+        let postings: usize = index
+            .values()
+            .map(fastboot::rkyv::vec::ArchivedVec::len)
+            .sum();
         println!("  {postings} postings in all");
     }
 }

@@ -57,10 +57,61 @@
 //! `use the_library as _;`.
 
 pub use fastboot_core::{init, report};
-pub use fastboot_core::{EntryReport, Origin, Outcome, Reason, Sorted};
-pub use fastboot_macros::{frozen, main};
+pub use fastboot_core::{
+    EntryReport, FreezeError, InvalidData, Origin, Outcome, Reason, SnapshotError, Sorted,
+};
 pub use rkyv;
 pub use rkyv::Archived;
+
+/// Turns a function computing a value into a frozen static.
+///
+/// The function keeps its name and visibility and now returns
+/// `&'static Archived<T>`: the value thawed from the snapshot, or computed
+/// by the body (once, thread safely) if there is no usable snapshot.
+///
+/// ```
+/// use std::collections::HashMap;
+///
+/// #[fastboot::frozen]
+/// fn word_lengths() -> HashMap<String, u32> {
+///     ["frozen", "statics", "thaw"]
+///         .iter()
+///         .map(|w| (w.to_string(), w.len() as u32))
+///         .collect()
+/// }
+///
+/// let lengths: &'static fastboot::Archived<HashMap<String, u32>> = word_lengths();
+/// assert_eq!(lengths.get("thaw").map(|n| n.to_native()), Some(4));
+/// // Later calls return the same value, at the same address.
+/// assert!(std::ptr::eq(lengths, word_lengths()));
+/// ```
+///
+/// The function must be a free function (in a module, not an `impl`) with
+/// no arguments, no generics, not `const`, `async`, `unsafe` or `extern`,
+/// returning a named type that rkyv can archive. Anything else is a compile
+/// error, at the offending part, saying what to do.
+///
+/// A crate that re-exports fastboot names it with `crate`, as in
+/// `#[my_framework::fastboot::frozen(crate = my_framework::fastboot)]`.
+pub use fastboot_macros::frozen;
+
+/// Calls [`init`] first in `main`.
+///
+/// ```
+/// #[fastboot::frozen]
+/// fn greeting() -> String {
+///     "hello".repeat(2)
+/// }
+///
+/// #[fastboot::main]
+/// fn main() {
+///     assert_eq!(greeting().as_str(), "hellohello");
+/// }
+/// # main();
+/// ```
+///
+/// Like `frozen`, it takes `crate = path` where fastboot is re-exported.
+pub use fastboot_macros::main;
 
 /// Support for the macros; not public API.
 #[doc(hidden)]

@@ -33,7 +33,7 @@ macro_rules! tables {
         fn access_all() -> Vec<(usize, u64)> {
             vec![$({
                 let table = $name();
-                (table as *const _ as usize, table.iter().map(|v| v.to_native()).sum())
+                (std::ptr::from_ref(table) as usize, table.iter().map(|v| v.to_native()).sum())
             }),*]
         }
     };
@@ -91,7 +91,7 @@ fn access_all_reversed() -> Vec<(usize, u64)> {
     for table in all {
         let table = table();
         seen.push((
-            table as *const _ as usize,
+            std::ptr::from_ref(table) as usize,
             table.iter().map(|v| v.to_native()).sum(),
         ));
     }

@@ -246,7 +246,7 @@ fn rows_pointing_at_each_others_data_are_rejected() {
         HEADER_LEN + ROW_LEN * names.len() + names.iter().map(String::len).sum::<usize>();
     let mut meta = bytes[..meta_len].to_vec();
     meta[32..40].fill(0);
-    let sum = fastboot_core::checksum(&meta);
+    let sum = fastboot_core::__private::checksum(&meta);
     bytes[32..40].copy_from_slice(&sum.to_le_bytes());
     let path = write_case(&dir, "swapped.snap", &bytes);
     // Data must be laid out in table order, so this is caught before any

@@ -21,8 +21,8 @@ use std::process::Command;
 use std::sync::OnceLock;
 
 use common::{lines, rewrite, run_program, stderr, stdout, temp_dir};
+use fastboot_core::__private::hex;
 use fastboot_core::format::Snapshot;
-use fastboot_core::identity::hex;
 
 /// The program. Each variant replaces one of the marked lines.
 const ORIGINAL: &str = r#"

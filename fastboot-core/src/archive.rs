@@ -144,6 +144,7 @@ pub(crate) fn type_fingerprint<T: Freezable>() -> u64 {
 ///
 /// Maps nested inside other types are archived as their types say: mark
 /// them `#[rkyv(with = fastboot::Sorted)]` to keep snapshots reproducible.
+#[derive(Debug)]
 pub struct Freeze<'a, T>(pub &'a T);
 
 /// The general case of [`Freeze`]: rkyv's own serialization.

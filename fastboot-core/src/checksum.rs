@@ -8,7 +8,7 @@ pub fn checksum(bytes: &[u8]) -> u64 {
 
 /// Checksum of an entry's data, seeded with its fingerprint, so that data
 /// moved to another entry no longer matches.
-pub fn entry_checksum(fingerprint: u64, bytes: &[u8]) -> u64 {
+pub(crate) fn entry_checksum(fingerprint: u64, bytes: &[u8]) -> u64 {
     xxhash_rust::xxh3::xxh3_64_with_seed(bytes, fingerprint)
 }
 

@@ -27,7 +27,7 @@ pub enum Mode {
 pub fn mode() -> Mode {
     static MODE: OnceLock<Mode> = OnceLock::new();
     *MODE.get_or_init(|| match std::env::var(MODE_VAR).as_deref() {
-        Err(_) | Ok("") | Ok("normal") => Mode::Normal,
+        Err(_) | Ok("" | "normal") => Mode::Normal,
         Ok("strict") => Mode::Strict,
         Ok("off") => Mode::Off,
         Ok("verify") => Mode::Verify,

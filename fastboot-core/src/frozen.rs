@@ -26,6 +26,15 @@ pub struct Frozen<T: Freezable> {
     value: OnceLock<&'static Archived<T>>,
 }
 
+impl<T: Freezable> std::fmt::Debug for Frozen<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Frozen")
+            .field("entry", &self.entry)
+            .field("obtained", &self.value.get().is_some())
+            .finish()
+    }
+}
+
 impl<T: Freezable> Frozen<T> {
     /// A frozen static named `name`. `definition` hashes the function's
     /// tokens; `touch` calls [`get`](Frozen::get) on this very static (so
@@ -128,7 +137,7 @@ impl<T: Freezable> Frozen<T> {
         let archive = FrozenArchive {
             bytes,
             computed,
-            archived: start.elapsed() - computed,
+            archived: start.elapsed().checked_sub(computed).unwrap(),
         };
         // Only the thread that initialises `value` gets here.
         let _ = self.entry.frozen.set(archive);

@@ -1,7 +1,7 @@
 //! The identity a snapshot is tied to: the GNU build-id of the program that
 //! froze it, which changes with any change of its code or data.
 
-use std::fmt;
+use std::fmt::{self, Write as _};
 
 use crate::format::MAX_PRODUCER_LEN;
 
@@ -50,7 +50,10 @@ impl fmt::Debug for BuildId {
 
 /// Lower-case hex of `bytes`.
 pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    bytes.iter().fold(String::new(), |mut out, b| {
+        let _ = write!(out, "{b:02x}");
+        out
+    })
 }
 
 /// The build-id of the running program, if it was linked with one.

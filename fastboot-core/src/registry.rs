@@ -13,7 +13,7 @@ use crate::checksum::checksum_parts;
 use crate::report::{InvalidData, Outcome};
 
 /// Every frozen static linked into this program. Each element points into
-/// the [`Frozen`](crate::Frozen) static that owns the entry.
+/// the [`Frozen`](crate::frozen::Frozen) static that owns the entry.
 #[cfg(fastboot_registry)]
 #[linkme::distributed_slice]
 pub static ENTRIES: [&'static Entry];
@@ -121,12 +121,25 @@ impl Entry {
     }
 }
 
+impl std::fmt::Debug for Entry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Entry")
+            .field("name", &self.name)
+            .field("fingerprint", &format_args!("{:016x}", self.fingerprint()))
+            .field("outcome", &self.outcome.get())
+            .finish_non_exhaustive()
+    }
+}
+
 /// All registered entries, sorted by name.
 pub fn entries() -> Vec<&'static Entry> {
     #[cfg(fastboot_registry)]
     let mut all: Vec<&'static Entry> = ENTRIES.iter().copied().collect();
     #[cfg(not(fastboot_registry))]
-    let mut all = ACCESSED.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    let mut all = ACCESSED
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .clone();
     all.sort_by_key(|e| e.name);
     all
 }
@@ -141,7 +154,7 @@ pub(crate) fn first_access(entry: &'static Entry) {
     #[cfg(not(fastboot_registry))]
     ACCESSED
         .lock()
-        .unwrap_or_else(|e| e.into_inner())
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
         .push(entry);
     #[cfg(fastboot_registry)]
     let _ = entry;

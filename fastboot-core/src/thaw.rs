@@ -80,12 +80,11 @@ pub fn not_thawed(entry: &Entry, reason: &Reason) {
         .as_ref()
         .map(|l| l.origin.to_string())
         .unwrap_or_default();
-    if config::mode() == Mode::Strict && *reason != Reason::Freezing {
-        panic!(
-            "fastboot (strict): {} was not thawed: {reason}",
-            entry.name()
-        );
-    }
+    assert!(
+        !(config::mode() == Mode::Strict && *reason != Reason::Freezing),
+        "fastboot (strict): {} was not thawed: {reason}",
+        entry.name()
+    );
     if matches!(reason, Reason::Missing | Reason::Stale | Reason::Invalid(_)) {
         eprintln!("fastboot: computing {}: {reason} ({origin})", entry.name());
     }

@@ -4,8 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
-use fastboot_core::identity::{find_build_id, BuildId};
-use fastboot_core::section;
+use fastboot_core::__private::section;
+use fastboot_core::__private::{find_build_id, BuildId};
 use object::elf::{FileHeader64, PT_LOAD, PT_NOTE, SHF_ALLOC, SHF_TLS, SHT_NOBITS, SHT_NOTE};
 use object::read::elf::{FileHeader, ProgramHeader, SectionHeader};
 use object::{Endianness, ReadCache, ReadRef};
@@ -56,6 +56,10 @@ impl ElfInfo {
     /// Reads the headers of the 64-bit ELF file `bytes`, read from `path`:
     /// the whole file in memory, or a [`ReadCache`] that reads only what is
     /// needed.
+    #[allow(
+        clippy::too_many_lines,
+        reason = "each fact in turn, from one set of parsed headers"
+    )]
     pub fn parse<'data, R: ReadRef<'data>>(path: &Path, bytes: R) -> Result<Self> {
         let ident = bytes.read_bytes_at(0, 5).unwrap_or_default();
         if !is_elf(ident) {

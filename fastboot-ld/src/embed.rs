@@ -9,9 +9,9 @@
 use std::fmt;
 use std::path::Path;
 
+use fastboot_core::__private::hex;
+use fastboot_core::__private::section::PLACEHOLDER;
 use fastboot_core::format::{Snapshot, MAGIC};
-use fastboot_core::identity::hex;
-use fastboot_core::section::PLACEHOLDER;
 
 use crate::appended;
 use crate::elf::Executable;

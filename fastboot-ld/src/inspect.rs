@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use fastboot_core::identity::hex;
+use fastboot_core::__private::hex;
 
 use crate::error::Result;
 use crate::read::Found;

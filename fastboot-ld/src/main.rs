@@ -57,7 +57,7 @@ enum Command {
         #[arg(skip)]
         program_args: Vec<OsString>,
     },
-    /// Run a program once with FASTBOOT_FREEZE to write its snapshot
+    /// Run a program once with `FASTBOOT_FREEZE` to write its snapshot
     Freeze {
         /// The program
         binary: PathBuf,
@@ -207,7 +207,7 @@ struct MethodArgs {
 #[derive(Debug, Args)]
 #[group(required = true, multiple = false)]
 struct RequiredMethodArgs {
-    /// Embed in the fastboot section (linked with fastboot_ld::link())
+    /// Embed in the fastboot section (linked with `fastboot_ld::link()`)
     #[arg(long)]
     section: bool,
     /// Append the snapshot with a footer (any ELF executable)
@@ -325,9 +325,9 @@ fn execute(command: Command) -> Result<ExitCode> {
         Command::Verify { binary, target } => {
             return run::verify(&binary, &target.runner()?).map(exit_code)
         }
-        Command::Test { suite } => return run_suite(&["test"], suite),
-        Command::Nextest { suite } => return run_suite(&["nextest"], suite),
-        Command::Bench { suite } => return run_suite(&["bench"], suite),
+        Command::Test { suite } => return run_suite(&["test"], &suite),
+        Command::Nextest { suite } => return run_suite(&["nextest"], &suite),
+        Command::Bench { suite } => return run_suite(&["bench"], &suite),
         Command::ExecFrozen { binary, args } => {
             return fastboot_ld::suite::exec(&binary, &args).map(exit_code)
         }
@@ -336,7 +336,7 @@ fn execute(command: Command) -> Result<ExitCode> {
 }
 
 /// `cargo fastboot test|nextest|bench`.
-fn run_suite(command: &[&str], suite: SuiteArgs) -> Result<ExitCode> {
+fn run_suite(command: &[&str], suite: &SuiteArgs) -> Result<ExitCode> {
     fastboot_ld::suite::run(command, &suite.args, suite.strict).map(exit_code)
 }
 
@@ -383,8 +383,8 @@ mod tests {
     use clap::CommandFactory;
 
     fn parse(args: &[&str]) -> Command {
-        let argv = ["cargo-fastboot", "fastboot"].iter().chain(args);
-        super::parse(argv.map(OsString::from).collect())
+        let command_line = ["cargo-fastboot", "fastboot"].iter().chain(args);
+        super::parse(command_line.map(OsString::from).collect())
             .unwrap()
             .command
     }

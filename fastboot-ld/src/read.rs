@@ -5,8 +5,8 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use fastboot_core::__private::BuildId;
 use fastboot_core::format::{Snapshot, MAGIC};
-use fastboot_core::identity::BuildId;
 
 use crate::appended;
 use crate::elf::{self, Executable};

@@ -6,7 +6,7 @@
 use object::build::elf::{Builder, SectionData};
 
 use crate::error::{Error, Result};
-use fastboot_core::section;
+use fastboot_core::__private::section;
 
 /// `image` with the contents of its `fastboot` section replaced by
 /// `contents`, and the section's segment resized to hold them.
@@ -20,13 +20,13 @@ pub fn replace_section(image: &[u8], contents: &[u8]) -> Result<Vec<u8>> {
         .sections
         .iter()
         .find(|s| s.name.as_slice() == section::NAME.as_bytes())
-        .map(|s| s.id())
+        .map(object::build::elf::Section::id)
         .ok_or_else(|| Error::Other("the ELF file has no fastboot section".into()))?;
     let target = builder.sections.get_mut(id);
     target.sh_size = contents.len() as u64;
     target.data = SectionData::Data(contents.into());
     let sections = &builder.sections;
-    for segment in builder.segments.iter_mut() {
+    for segment in &mut builder.segments {
         if segment.is_load() && segment.sections.contains(&id) {
             segment.recalculate_ranges(sections);
         }

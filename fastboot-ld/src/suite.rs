@@ -15,7 +15,7 @@ use std::path::Path;
 use std::process::{Command, ExitStatus, Stdio};
 
 use fastboot_core::__private::snapshot_beside;
-use fastboot_core::config::MODE_VAR;
+use fastboot_core::__private::MODE_VAR;
 use fastboot_core::format::{self, HEADER_LEN};
 
 use crate::elf::ElfInfo;

@@ -13,7 +13,8 @@ use fixture::fixture;
 /// The tests share the suite's binaries and snapshots: one at a time.
 fn exclusive() -> MutexGuard<'static, ()> {
     static LOCK: Mutex<()> = Mutex::new(());
-    LOCK.lock().unwrap_or_else(|e| e.into_inner())
+    LOCK.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// Runs `cargo-fastboot fastboot <args> --manifest-path <fixture> -p suite`.

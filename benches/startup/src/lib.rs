@@ -23,9 +23,12 @@ pub fn dataset() -> HashMap<String, Vec<u32>> {
 }
 
 /// Looks up `lookups` of the benchmark's keys in the archived map.
+#[allow(clippy::implicit_hasher, reason = "the benchmark's one map type")]
 pub fn probe(
     index: &fastboot::Archived<HashMap<String, Vec<u32>>>,
     lookups: usize,
 ) -> startup_workload::Found {
-    startup_workload::probe(index.len(), lookups, |key| index.get(key).map(|p| p.len()))
+    startup_workload::probe(index.len(), lookups, |key| {
+        index.get(key).map(fastboot::rkyv::vec::ArchivedVec::len)
+    })
 }

@@ -11,9 +11,10 @@
 use std::collections::{BTreeMap, HashMap};
 use std::hint::black_box;
 
-use fastboot_core::archive::{self, Freezable, FreezeSorted};
+use fastboot_core::__private::{self as archive, FreezeSorted};
+use fastboot_core::Freezable;
 use fastboot_core::format::{self, footer::Footer, EntryData, Snapshot, HEADER_LEN, ROW_LEN};
-use fastboot_core::identity::BuildId;
+use fastboot_core::__private::BuildId;
 use rkyv::util::AlignedVec;
 use rkyv::{Archive, Archived, Serialize};
 
@@ -64,7 +65,7 @@ pub fn check_footer(data: &[u8]) {
         .first_chunk::<8>()
         .map_or(rest.len() as u64, |len| u64::from_le_bytes(*len));
     let mut sealed = *raw;
-    let sum = fastboot_core::checksum(&sealed[..24]);
+    let sum = fastboot_core::__private::checksum(&sealed[..24]);
     sealed[24..].copy_from_slice(&sum.to_le_bytes());
     for bytes in [raw, &sealed] {
         if let Some(footer) = Footer::decode(bytes, file_len) {
@@ -98,7 +99,7 @@ fn reseal(data: &[u8]) -> Option<AlignedVec> {
         .filter(|&len| len <= data.len())?;
     let mut meta = bytes[..meta_len].to_vec();
     meta[32..40].fill(0);
-    let sum = fastboot_core::checksum(&meta);
+    let sum = fastboot_core::__private::checksum(&meta);
     bytes[32..40].copy_from_slice(&sum.to_le_bytes());
     Some(bytes)
 }

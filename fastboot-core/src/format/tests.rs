@@ -230,9 +230,9 @@ fn assert_malformed(bytes: &[u8], what: &str) {
 
 #[test]
 fn hostile_tables_are_rejected_even_with_a_valid_checksum() {
+    type Edit = Box<dyn Fn(&mut [u8])>;
     let good = sample();
     let len = good.len() as u64;
-    type Edit = Box<dyn Fn(&mut [u8])>;
     let cases: Vec<(&str, Edit)> = vec![
         (
             "not aligned",

@@ -10,7 +10,7 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 use crate::identity::build_id_note;
-use crate::section::PLACEHOLDER;
+use crate::source::section::PLACEHOLDER;
 
 pub(crate) const SUPPORTED: bool = true;
 
@@ -25,7 +25,7 @@ const PF_W: u32 = 2;
 const PF_R: u32 = 4;
 
 /// The placeholder that `fastboot-ld` replaces by a snapshot, in the
-/// section named [`crate::section::NAME`]. Its address is
+/// section named [`NAME`](crate::source::section::NAME). Its address is
 /// deliberately never used: the compiler knows its contents and may fold
 /// away any read through a pointer derived from it; the section is found
 /// from the program headers instead (see [`embedded_section`]).

@@ -54,5 +54,7 @@ fn roman(mut n: u32) -> String {
 /// The numeral for `n` (1 to 3999), from the frozen table.
 pub fn roman_numeral(n: u32) -> Option<&'static str> {
     let index = usize::try_from(n.checked_sub(1)?).ok()?;
-    roman_numerals().get(index).map(|s| s.as_str())
+    roman_numerals()
+        .get(index)
+        .map(fastboot::rkyv::string::ArchivedString::as_str)
 }

@@ -6,7 +6,7 @@
 //!
 //! - `breakdown` does, step by step, what the library does on the first
 //!   access of a frozen static, with the library's public pieces, timing
-//!   each step with `Instant` (CLOCK_MONOTONIC) and counting the page faults
+//!   each step with `Instant` (`CLOCK_MONOTONIC`) and counting the page faults
 //!   it takes (`getrusage`). It prints one JSON line.
 //! - `library` times the real thing: `fastboot::init()`, the first access
 //!   through the frozen function, then the lookups. One JSON line.
@@ -21,9 +21,9 @@ use std::io::Read as _;
 use std::os::unix::fs::{FileExt as _, OpenOptionsExt as _};
 use std::time::Instant;
 
+use fastboot_core::__private::{self as archive, self as identity, self as registry, section};
 use fastboot_core::format::footer::{self, Footer};
 use fastboot_core::format::{EntryRecord, Snapshot};
-use fastboot_core::{archive, identity, registry, section};
 use memmap2::MmapOptions;
 use rkyv::Archived;
 use startup_workload::{key_into, probe_index};
@@ -37,7 +37,7 @@ fn main() {
     // `breakdown` must not let the library locate the snapshot first, so
     // `init()` is called only where needed: here for a freeze run (where it
     // writes the snapshot and exits), and by the other modes.
-    if std::env::var_os(fastboot_core::config::FREEZE_VAR).is_some() {
+    if std::env::var_os(fastboot_core::__private::FREEZE_VAR).is_some() {
         fastboot::init();
     }
     match std::env::args().nth(1).as_deref() {
@@ -56,10 +56,10 @@ fn faults() -> u64 {
     // SAFETY: `getrusage` fills the struct it is given.
     let usage = unsafe {
         let mut usage = std::mem::zeroed::<libc::rusage>();
-        libc::getrusage(libc::RUSAGE_SELF, &mut usage);
+        libc::getrusage(libc::RUSAGE_SELF, &raw mut usage);
         usage
     };
-    usage.ru_minflt as u64
+    u64::try_from(usage.ru_minflt).expect("a fault count is not negative")
 }
 
 /// Timed steps: name, nanoseconds, page faults.
@@ -146,7 +146,7 @@ fn breakdown() {
     let first = steps.time("first lookup", || {
         let mut key = String::new();
         key_into(probe_index(0, 1, index.len()), &mut key);
-        index.get(key.as_str()).map(|p| p.len())
+        index.get(key.as_str()).map(rkyv::vec::ArchivedVec::len)
     });
     assert!(first.is_some());
     let found = steps.time("100 lookups", || startup_bench::probe(index, LOOKUPS));

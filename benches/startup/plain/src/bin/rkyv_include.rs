@@ -28,7 +28,8 @@ fn main() {
     let index =
         unsafe { rkyv::access_unchecked::<Archived<HashMap<String, Vec<u32>>>>(&ARCHIVE.0) };
     let lookups = startup_workload::lookups_arg();
-    let found =
-        startup_workload::probe(index.len(), lookups, |key| index.get(key).map(|p| p.len()));
+    let found = startup_workload::probe(index.len(), lookups, |key| {
+        index.get(key).map(rkyv::vec::ArchivedVec::len)
+    });
     println!("{found}");
 }

@@ -73,7 +73,11 @@ pub fn interleaved(variants: &[Variant], medians: &[f64]) -> Result<Vec<Option<I
             .collect();
         let runs: Vec<usize> = group
             .iter()
-            .map(|&i| ((2.0 / medians[i]) as usize).clamp(10, 1500))
+            .map(|&i| {
+                #[allow(clippy::cast_sign_loss, reason = "a median time is positive")]
+                let runs = (2.0 / medians[i]) as usize;
+                runs.clamp(10, 1500)
+            })
             .collect();
         let mut times: Vec<Vec<f64>> = vec![Vec::new(); group.len()];
         let warmup = 3;
@@ -115,8 +119,8 @@ fn time_once(variant: &Variant) -> Result<f64> {
         .iter()
         .map(|a| CString::new(a.as_os_str().as_bytes()).map_err(|e| e.to_string()))
         .collect::<Result<_>>()?;
-    let mut argv: Vec<*mut libc::c_char> = args.iter().map(|a| a.as_ptr().cast_mut()).collect();
-    argv.push(std::ptr::null_mut());
+    let mut pointers: Vec<*mut libc::c_char> = args.iter().map(|a| a.as_ptr().cast_mut()).collect();
+    pointers.push(std::ptr::null_mut());
     // SAFETY: every pointer handed to libc points to live, NUL-terminated
     // data owned above; the file actions are initialised before use and
     // destroyed after; `pid` is our child, waited for once.
@@ -126,23 +130,23 @@ fn time_once(variant: &Variant) -> Result<f64> {
             return Err(format!("/dev/null: {}", std::io::Error::last_os_error()));
         }
         let mut actions = std::mem::zeroed::<libc::posix_spawn_file_actions_t>();
-        libc::posix_spawn_file_actions_init(&mut actions);
-        libc::posix_spawn_file_actions_adddup2(&mut actions, null, 0);
-        libc::posix_spawn_file_actions_adddup2(&mut actions, null, 1);
+        libc::posix_spawn_file_actions_init(&raw mut actions);
+        libc::posix_spawn_file_actions_adddup2(&raw mut actions, null, 0);
+        libc::posix_spawn_file_actions_adddup2(&raw mut actions, null, 1);
         let mut pid = 0;
         let start = std::time::Instant::now();
         let spawned = libc::posix_spawn(
-            &mut pid,
-            argv[0],
-            &actions,
+            &raw mut pid,
+            pointers[0],
+            &raw const actions,
             std::ptr::null(),
-            argv.as_ptr(),
+            pointers.as_ptr(),
             environ,
         );
         let mut status = 0;
-        let waited = spawned == 0 && libc::waitpid(pid, &mut status, 0) == pid;
+        let waited = spawned == 0 && libc::waitpid(pid, &raw mut status, 0) == pid;
         let elapsed = start.elapsed().as_secs_f64();
-        libc::posix_spawn_file_actions_destroy(&mut actions);
+        libc::posix_spawn_file_actions_destroy(&raw mut actions);
         libc::close(null);
         if spawned != 0 {
             let error = std::io::Error::from_raw_os_error(spawned);
@@ -214,7 +218,7 @@ pub fn trace(command: &[PathBuf]) -> Result<(u64, u64, u64)> {
         }
         let wait = || {
             let mut status = 0;
-            if libc::waitpid(pid, &mut status, 0) != pid {
+            if libc::waitpid(pid, &raw mut status, 0) != pid {
                 return Err(format!("waitpid: {}", std::io::Error::last_os_error()));
             }
             Ok(status)
