@@ -12,6 +12,8 @@
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
+use startup_workload::Rng;
+
 const DOCUMENTS: u32 = 250_000;
 const VOCABULARY: u32 = 200_000;
 const COMMON_WORDS: [&str; 24] = [
@@ -45,7 +47,8 @@ fn word_index() -> HashMap<String, Vec<u32>> {
 /// Writes document `doc`: a few sentences of words drawn from a Zipf-like
 /// distribution, capitalised and punctuated.
 fn write_document(doc: u32, text: &mut String) {
-    let mut rng = Rng(u64::from(doc).wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
+    // The same corpus in every run.
+    let mut rng = Rng::from_state(u64::from(doc).wrapping_mul(0x9E37_79B9_7F4A_7C15));
     text.clear();
     let words = 6 + rng.below(14);
     for i in 0..words {
@@ -87,27 +90,6 @@ fn tokenize(text: &str) -> impl Iterator<Item = String> + '_ {
     text.split(|c: char| !c.is_alphanumeric())
         .filter(|word| !word.is_empty())
         .map(str::to_lowercase)
-}
-
-/// xorshift64*: a small deterministic generator, so every run builds the
-/// same corpus.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn below(&mut self, n: u32) -> u32 {
-        (self.next() % u64::from(n)) as u32
-    }
-
-    fn unit(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
-    }
 }
 
 #[fastboot::main]

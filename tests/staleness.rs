@@ -155,8 +155,8 @@ fn build(index: usize, name: &str, source: &str, scratch: &Path) -> Variant {
          publish = false\n\n[dependencies]\nfastboot = {{ path = {:?} }}\n\n[workspace]\n",
         env!("CARGO_MANIFEST_DIR")
     );
-    write_if_changed(&workspace.join("Cargo.toml"), &manifest);
-    write_if_changed(&workspace.join("src/main.rs"), source);
+    fastboot_test_support::write_if_changed(&workspace.join("Cargo.toml"), &manifest);
+    fastboot_test_support::write_if_changed(&workspace.join("src/main.rs"), source);
     let lock = workspace.join("Cargo.lock");
     if !lock.exists() {
         // Start from fastboot's own versions, which are already downloaded.
@@ -195,16 +195,6 @@ fn build(index: usize, name: &str, source: &str, scratch: &Path) -> Variant {
         snap,
         build_id,
     }
-}
-
-/// Writes `contents` unless the file already holds them, so that cargo's
-/// freshness check (by modification time) is not disturbed.
-fn write_if_changed(path: &Path, contents: &str) {
-    if fs::read_to_string(path).is_ok_and(|old| old == contents) {
-        return;
-    }
-    fs::create_dir_all(path.parent().unwrap()).unwrap();
-    fs::write(path, contents).unwrap();
 }
 
 /// Runs `v` on the snapshot `snap`: it must succeed with its own values.

@@ -35,7 +35,7 @@ pub mod __private {
     #[cfg(fastboot_registry)]
     pub use crate::registry::ENTRIES;
     pub use crate::registry::{entries, Entry};
-    pub use crate::source::{beside as snapshot_beside, section};
+    pub use crate::source::{beside as snapshot_beside, find_appended, find_file, section};
     pub use linkme;
 
     /// Named by a `use` next to each frozen function, so that one inside an

@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 
 /// An executable that cargo reported building.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Executable {
+pub struct Artifact {
     /// The name of its cargo target (binary, example, test or bench).
     pub name: String,
     /// The built file.
@@ -20,7 +20,7 @@ pub struct Executable {
 /// Runs `cargo build --message-format=json-render-diagnostics <args>` and
 /// returns the one executable it built. Diagnostics and progress go to
 /// standard error, as usual.
-pub fn build(args: &[OsString]) -> Result<Executable> {
+pub fn build(args: &[OsString]) -> Result<Artifact> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let output = Command::new(&cargo)
         .arg("build")
@@ -56,7 +56,7 @@ pub fn build(args: &[OsString]) -> Result<Executable> {
 
 /// The executables among cargo's JSON messages (one per line): the
 /// `compiler-artifact` messages with an `executable`, build scripts aside.
-pub fn executables(messages: &str) -> Vec<Executable> {
+pub fn executables(messages: &str) -> Vec<Artifact> {
     messages
         .lines()
         .filter_map(|line| serde_json::from_str::<Value>(line).ok())
@@ -66,7 +66,7 @@ pub fn executables(messages: &str) -> Vec<Executable> {
             !kinds.is_some_and(|k| k.iter().any(|k| k == "custom-build"))
         })
         .filter_map(|m| {
-            Some(Executable {
+            Some(Artifact {
                 name: m["target"]["name"].as_str()?.to_owned(),
                 path: PathBuf::from(m["executable"].as_str()?),
             })
@@ -106,7 +106,7 @@ not json
 {"reason":"build-finished","success":true}"#;
         assert_eq!(
             executables(messages),
-            [Executable {
+            [Artifact {
                 name: "word_index".into(),
                 path: "/t/release/examples/word_index".into()
             }]

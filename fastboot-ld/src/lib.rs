@@ -4,10 +4,10 @@
 //!   segment, for a program's build script. It is all that is built with
 //!   `default-features = false`, and has no dependency.
 //! - With the `tool` feature (on by default): embedding a snapshot into an
-//!   executable ([`embed_section`], [`embed_footer`]), reading it back
-//!   ([`read_snapshot`]) and describing it ([`inspect`]); and the pieces of
-//!   the `cargo fastboot` command: running cargo ([`cargo`]), running the
-//!   program in fastboot's modes ([`run`]), and the whole build ([`pipeline`]).
+//!   executable of any ELF target ([`embed_section`], [`embed_footer`]),
+//!   reading it back ([`read_snapshot`]) and describing it ([`describe`]),
+//!   and running programs as cargo would for their target ([`Runner`]);
+//!   and the `cargo fastboot` command.
 
 pub mod link;
 
@@ -16,35 +16,53 @@ pub use link::link;
 #[cfg(feature = "tool")]
 mod appended;
 #[cfg(feature = "tool")]
-pub mod cargo;
+mod cargo;
 #[cfg(feature = "tool")]
-pub mod elf;
+mod elf;
 #[cfg(feature = "tool")]
-pub mod embed;
+mod embed;
 #[cfg(feature = "tool")]
-pub mod error;
+mod error;
 #[cfg(feature = "tool")]
-pub mod inspect;
+mod inspect;
 #[cfg(feature = "tool")]
 mod output;
 #[cfg(feature = "tool")]
-pub mod pipeline;
+mod pipeline;
 #[cfg(feature = "tool")]
-pub mod read;
+mod read;
 #[cfg(feature = "tool")]
-pub mod reproducible;
+mod reproducible;
 #[cfg(feature = "tool")]
 mod rewrite;
 #[cfg(feature = "tool")]
-pub mod run;
+mod run;
 #[cfg(feature = "tool")]
-pub mod runner;
+mod runner;
 #[cfg(feature = "tool")]
-pub mod suite;
+mod suite;
 
 #[cfg(feature = "tool")]
 pub use embed::{embed, embed_footer, embed_section, Method};
 #[cfg(feature = "tool")]
 pub use error::{Error, Result};
 #[cfg(feature = "tool")]
+pub use inspect::describe;
+#[cfg(feature = "tool")]
 pub use read::{read_snapshot, Found, Location};
+#[cfg(feature = "tool")]
+pub use runner::Runner;
+
+/// The pieces of the `cargo fastboot` command, for its binary, its tests
+/// and fastboot's benchmarks; not public API.
+#[cfg(feature = "tool")]
+#[doc(hidden)]
+pub mod __tool {
+    pub use crate::cargo::{executables, target_dir, Artifact};
+    pub use crate::embed::choose_method;
+    pub use crate::pipeline::{build, BuildOptions, Built};
+    pub use crate::reproducible::compare;
+    pub use crate::run::{freeze, strict, verify};
+    pub use crate::runner::target_of;
+    pub use crate::suite::{exec, run as run_suite, EXEC_COMMAND};
+}

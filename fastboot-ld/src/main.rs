@@ -6,9 +6,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
-use fastboot_ld::pipeline::{self, BuildOptions};
-use fastboot_ld::runner::Runner;
-use fastboot_ld::{embed, inspect, read_snapshot, run, Method, Result};
+use fastboot_core::__private::snapshot_beside;
+use fastboot_ld::__tool::{self as tool, BuildOptions};
+use fastboot_ld::{describe, embed, read_snapshot, Method, Result, Runner};
 
 /// Build, freeze, embed and inspect fastboot snapshots.
 ///
@@ -156,7 +156,7 @@ struct SuiteArgs {
 
 /// Subcommands whose arguments, after their own flags, are passed through
 /// untouched (clap would drop a `--` among them).
-const PASS_THROUGH: [&str; 4] = ["test", "nextest", "bench", fastboot_ld::suite::EXEC_COMMAND];
+const PASS_THROUGH: [&str; 4] = ["test", "nextest", "bench", tool::EXEC_COMMAND];
 
 /// The target a program was built for, to run it as cargo would.
 #[derive(Debug, Args)]
@@ -244,7 +244,7 @@ fn parse(mut args: Vec<OsString>) -> Result<Cli, clap::Error> {
     let mut passed = Vec::new();
     if let Some(command) = args.get(1).and_then(|a| a.to_str()) {
         if PASS_THROUGH.contains(&command) {
-            let own = if command == fastboot_ld::suite::EXEC_COMMAND {
+            let own = if command == tool::EXEC_COMMAND {
                 3.min(args.len())
             } else {
                 2 + args[2..]
@@ -293,19 +293,15 @@ fn execute(command: Command) -> Result<ExitCode> {
             program_args,
         } => {
             let built = build(args)?;
-            return run::strict(&built.output, &built.runner, &program_args).map(exit_code);
+            return tool::strict(&built.output, &built.runner, &program_args).map(exit_code);
         }
         Command::Freeze {
             binary,
             output,
             target,
         } => {
-            let output = output.unwrap_or_else(|| {
-                let mut path = binary.clone().into_os_string();
-                path.push(".snap");
-                path.into()
-            });
-            run::freeze(&binary, &target.runner()?, &output)?;
+            let output = output.unwrap_or_else(|| snapshot_beside(&binary));
+            tool::freeze(&binary, &target.runner()?, &output)?;
             println!("{}", output.display());
         }
         Command::Embed {
@@ -320,35 +316,33 @@ fn execute(command: Command) -> Result<ExitCode> {
             println!("{}", output.display());
         }
         Command::Inspect { path } => {
-            print!("{}", inspect::describe(&read_snapshot(&path)?)?);
+            print!("{}", describe(&read_snapshot(&path)?)?);
         }
         Command::Verify { binary, target } => {
-            return run::verify(&binary, &target.runner()?).map(exit_code)
+            return tool::verify(&binary, &target.runner()?).map(exit_code)
         }
         Command::Test { suite } => return run_suite(&["test"], &suite),
         Command::Nextest { suite } => return run_suite(&["nextest"], &suite),
         Command::Bench { suite } => return run_suite(&["bench"], &suite),
-        Command::ExecFrozen { binary, args } => {
-            return fastboot_ld::suite::exec(&binary, &args).map(exit_code)
-        }
+        Command::ExecFrozen { binary, args } => return tool::exec(&binary, &args).map(exit_code),
     }
     Ok(ExitCode::SUCCESS)
 }
 
 /// `cargo fastboot test|nextest|bench`.
 fn run_suite(command: &[&str], suite: &SuiteArgs) -> Result<ExitCode> {
-    fastboot_ld::suite::run(command, &suite.args, suite.strict).map(exit_code)
+    tool::run_suite(command, &suite.args, suite.strict).map(exit_code)
 }
 
 /// `cargo fastboot build`, reporting on standard error what it did.
-fn build(args: BuildArgs) -> Result<pipeline::Built> {
+fn build(args: BuildArgs) -> Result<tool::Built> {
     let BuildArgs {
         method: m,
         check_reproducible,
         cargo_args,
     } = args;
     let method = method(m.section, m.footer);
-    let built = pipeline::build(&BuildOptions {
+    let built = tool::build(&BuildOptions {
         method,
         cargo_args,
         check_reproducible,

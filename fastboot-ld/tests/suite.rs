@@ -60,9 +60,7 @@ fn test_binaries() -> Vec<PathBuf> {
 }
 
 fn snapshot_of(binary: &Path) -> PathBuf {
-    let mut path = binary.as_os_str().to_owned();
-    path.push(".snap");
-    path.into()
+    fastboot_core::__private::snapshot_beside(binary)
 }
 
 #[test]

@@ -34,6 +34,20 @@ pub(crate) struct Candidate {
 /// Looks in one place for a snapshot: `Ok(None)` if there is none there.
 type Finder = fn() -> Result<Option<Candidate>, SnapshotError>;
 
+/// The library's own finder of a snapshot appended to the running
+/// executable: its bytes, mapped for the life of the process (for the
+/// benchmarks).
+pub fn find_appended() -> Result<Option<&'static [u8]>, SnapshotError> {
+    footer::find().map(|found| found.map(|c| c.bytes))
+}
+
+/// The library's own finder of the snapshot file (`FASTBOOT_SNAPSHOT` or
+/// `<exe>.snap`): its bytes, mapped for the life of the process (for the
+/// benchmarks).
+pub fn find_file() -> Result<Option<&'static [u8]>, SnapshotError> {
+    file::find().map(|found| found.map(|c| c.bytes))
+}
+
 /// Finds the first usable snapshot, printing one line for each one found
 /// but rejected. The error is why no snapshot can be used.
 pub fn locate() -> Result<Located, Reason> {

@@ -1,6 +1,8 @@
 //! Helpers shared by fastboot's test suites (dev-only).
 
+use std::fs;
 use std::io;
+use std::path::Path;
 use std::process::{Command, Output};
 use std::time::Duration;
 
@@ -30,6 +32,22 @@ pub fn output(command: &mut Command) -> Output {
         }
     }
     panic!("running {command:?}: still busy being written")
+}
+
+/// Writes `contents` to `path` (making its directory) unless the file
+/// already holds them, so that cargo's freshness check, by modification
+/// time, does not rebuild a fixture that did not change.
+///
+/// # Panics
+/// If the file cannot be written.
+pub fn write_if_changed(path: &Path, contents: &str) {
+    if fs::read_to_string(path).is_ok_and(|old| old == contents) {
+        return;
+    }
+    if let Some(dir) = path.parent() {
+        fs::create_dir_all(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+    }
+    fs::write(path, contents).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
 }
 
 #[cfg(test)]

@@ -15,16 +15,12 @@
 //!   harness reads its memory use meanwhile.
 
 use std::collections::HashMap;
-use std::fs::{File, OpenOptions};
 use std::hint::black_box;
 use std::io::Read as _;
-use std::os::unix::fs::{FileExt as _, OpenOptionsExt as _};
 use std::time::Instant;
 
 use fastboot_core::__private::{self as archive, self as identity, self as registry, section};
-use fastboot_core::format::footer::{self, Footer};
 use fastboot_core::format::{EntryRecord, Snapshot};
-use memmap2::MmapOptions;
 use rkyv::Archived;
 use startup_workload::{key_into, probe_index};
 
@@ -104,11 +100,15 @@ fn breakdown() {
     let mut bytes = steps.time("section lookup (program headers)", section::find);
     if bytes.is_none() {
         origin = "footer";
-        bytes = steps.time("footer: open, read, mmap", map_footer);
+        bytes = steps.time("footer: open, read, mmap", || {
+            fastboot_core::__private::find_appended().ok().flatten()
+        });
     }
     if bytes.is_none() {
         origin = "file";
-        bytes = steps.time("file: open, mmap", map_file);
+        bytes = steps.time("file: open, mmap", || {
+            fastboot_core::__private::find_file().ok().flatten()
+        });
     }
     let bytes = bytes.expect("a snapshot: run the harness, which embeds one");
 
@@ -151,50 +151,6 @@ fn breakdown() {
     assert!(first.is_some());
     let found = steps.time("100 lookups", || startup_bench::probe(index, LOOKUPS));
     steps.print(origin, found);
-}
-
-/// The snapshot appended to this executable, mapped as the library does.
-fn map_footer() -> Option<&'static [u8]> {
-    let file = File::open("/proc/self/exe").ok()?;
-    let len = file.metadata().ok()?.len();
-    let mut raw = [0u8; footer::LEN];
-    file.read_exact_at(&mut raw, len.checked_sub(footer::LEN as u64)?)
-        .ok()?;
-    let found = Footer::decode(&raw, len)?;
-    // SAFETY: this process's own executable, which cannot be written while
-    // it runs; the range lies inside the file (checked by `decode`).
-    let map = unsafe {
-        MmapOptions::new()
-            .offset(found.offset)
-            .len(found.len as usize)
-            .map_copy_read_only(&file)
-    }
-    .ok()?;
-    Some(&**Box::leak(Box::new(map)))
-}
-
-/// The snapshot file beside this executable, mapped as the library does.
-fn map_file() -> Option<&'static [u8]> {
-    let mut path = std::env::current_exe().ok()?.into_os_string();
-    path.push(".snap");
-    let file = OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NONBLOCK)
-        .open(path)
-        .ok()?;
-    let meta = file.metadata().ok()?;
-    if !meta.is_file() {
-        return None;
-    }
-    // SAFETY: private read-only mapping of a file only the harness writes;
-    // its entry is checksummed and validated before use.
-    let map = unsafe {
-        MmapOptions::new()
-            .len(meta.len() as usize)
-            .map_copy_read_only(&file)
-    }
-    .ok()?;
-    Some(&**Box::leak(Box::new(map)))
 }
 
 fn library() {

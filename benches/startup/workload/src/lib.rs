@@ -124,23 +124,38 @@ pub fn probe(len: usize, lookups: usize, mut get: impl FnMut(&str) -> Option<usi
     found
 }
 
-/// xorshift64*: a small deterministic generator.
-struct Rng(u64);
+/// xorshift64*: a small deterministic generator, for workloads and tests
+/// that must be the same in every run (fastboot's one copy of it).
+#[derive(Debug, Clone)]
+pub struct Rng(u64);
 
 impl Rng {
-    fn new(seed: u64) -> Self {
-        Rng(seed.wrapping_add(1).wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1)
+    /// A generator seeded with `seed` (any value).
+    pub fn new(seed: u64) -> Self {
+        Self::from_state(seed.wrapping_add(1).wrapping_mul(0x9E37_79B9_7F4A_7C15))
     }
 
-    fn next(&mut self) -> u64 {
+    /// A generator starting from `state` (made odd: never zero).
+    pub fn from_state(state: u64) -> Self {
+        Rng(state | 1)
+    }
+
+    /// The next 64 random bits.
+    pub fn next_u64(&mut self) -> u64 {
         self.0 ^= self.0 >> 12;
         self.0 ^= self.0 << 25;
         self.0 ^= self.0 >> 27;
         self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
     }
 
-    fn below(&mut self, n: u32) -> u32 {
-        (self.next() % u64::from(n)) as u32
+    /// A number below `n`.
+    pub fn below(&mut self, n: u32) -> u32 {
+        (self.next_u64() % u64::from(n)) as u32
+    }
+
+    /// A number in `[0, 1)`.
+    pub fn unit(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
     }
 }
 

@@ -162,7 +162,7 @@ fn run() -> Result<()> {
 
     step("building the fastboot programs");
     let built = cargo_build(&cargo, "startup-bench", None)?;
-    let target = fastboot_ld::cargo::target_dir(&built["fastboot_app"]);
+    let target = fastboot_ld::__tool::target_dir(&built["fastboot_app"]);
     let work = target.join("startup-bench");
     std::fs::create_dir_all(&work).map_err(|e| format!("{}: {e}", work.display()))?;
     let work = work
@@ -242,7 +242,7 @@ fn cargo_build(
         return Err(format!("cargo build -p {package} failed"));
     }
     Ok(
-        fastboot_ld::cargo::executables(&String::from_utf8_lossy(&output.stdout))
+        fastboot_ld::__tool::executables(&String::from_utf8_lossy(&output.stdout))
             .into_iter()
             .map(|e| (e.name, e.path))
             .collect(),
@@ -276,9 +276,7 @@ pub fn checked(command: &mut Command, what: &str) -> Result<String> {
 /// with the snapshot embedded: `section` and `footer`. Returns the
 /// snapshot's path.
 fn deploy(binary: &Path, entries: usize, section: &Path, footer: &Path) -> Result<PathBuf> {
-    let mut snap = binary.as_os_str().to_owned();
-    snap.push(".snap");
-    let snap = PathBuf::from(snap);
+    let snap = fastboot_core::__private::snapshot_beside(binary);
     checked(
         Command::new(binary)
             .env("FASTBOOT_FREEZE", &snap)
