@@ -7,6 +7,8 @@
 //! set), another thaws from that snapshot. This is also how a test suite can
 //! use a snapshot of itself.
 
+mod common;
+
 use std::path::Path;
 use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -191,13 +193,5 @@ fn child_races_to_thaw() {
         vec![0; ENTRIES],
         "values were computed, not thawed"
     );
-    for entry in fastboot::report() {
-        assert!(
-            entry
-                .outcome
-                .as_ref()
-                .is_some_and(fastboot::Outcome::is_thawed),
-            "{entry:?}"
-        );
-    }
+    common::assert_every_value_thawed();
 }

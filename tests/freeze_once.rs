@@ -4,6 +4,8 @@
 //! Runs in child processes of this test binary, as a test suite that
 //! freezes itself does (see `tests/concurrency.rs`).
 
+mod common;
+
 use std::io::Write as _;
 use std::path::Path;
 use std::process::{Command, Output};
@@ -98,13 +100,5 @@ fn child_thaws_every_value() {
     assert_eq!(total().to_native(), 3 * 5050);
     assert_eq!(doubled().len(), 100);
     assert_eq!(base().len(), 100);
-    for entry in fastboot::report() {
-        assert!(
-            entry
-                .outcome
-                .as_ref()
-                .is_some_and(fastboot::Outcome::is_thawed),
-            "{entry:?}"
-        );
-    }
+    common::assert_every_value_thawed();
 }

@@ -59,6 +59,19 @@ fn test_binaries() -> Vec<PathBuf> {
     found
 }
 
+/// The suite's test binary, `deps/table-<hash>`.
+fn table_binary() -> PathBuf {
+    test_binaries()
+        .into_iter()
+        .find(|b| {
+            b.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("table-")
+        })
+        .expect("the suite's test binary")
+}
+
 fn snapshot_of(binary: &Path) -> PathBuf {
     fastboot_core::__private::snapshot_beside(binary)
 }
@@ -99,15 +112,7 @@ fn strict_mode_fails_a_test_that_computes_and_names_the_static() {
     // Damage the fresh snapshot's data: it is not frozen again (its
     // build-id is right), the program finds its checksum wrong and
     // computes, which strict mode turns into failures.
-    let table = test_binaries()
-        .into_iter()
-        .find(|b| {
-            b.file_name()
-                .unwrap()
-                .to_string_lossy()
-                .starts_with("table-")
-        })
-        .expect("the suite's test binary");
+    let table = table_binary();
     let snap = snapshot_of(&table);
     let mut bytes = std::fs::read(&snap).unwrap();
     let last = bytes.len() - 1;
@@ -135,15 +140,7 @@ fn a_stale_snapshot_beside_a_test_binary_is_silent() {
     let f = fixture();
     let ready = cargo_fastboot(&["test"], &[]);
     assert!(ready.status.success(), "{}", text(&ready));
-    let table = test_binaries()
-        .into_iter()
-        .find(|b| {
-            b.file_name()
-                .unwrap()
-                .to_string_lossy()
-                .starts_with("table-")
-        })
-        .expect("the suite's test binary");
+    let table = table_binary();
     // Another program's snapshot, as an earlier build would have left.
     let copy = f.scratch.join("stale-table");
     std::fs::copy(&table, &copy).unwrap();

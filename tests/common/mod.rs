@@ -148,3 +148,16 @@ pub fn assert_computed_correctly(output: &Output) -> String {
     );
     stderr(output)
 }
+
+/// Asserts that every frozen static of this process was thawed.
+pub fn assert_every_value_thawed() {
+    for entry in fastboot::report() {
+        assert!(
+            entry
+                .outcome
+                .as_ref()
+                .is_some_and(fastboot::Outcome::is_thawed),
+            "{entry:?}"
+        );
+    }
+}
