@@ -23,9 +23,13 @@ cargo nextest run --release --no-fail-fast >/dev/null 2>&1
 $fastboot nextest run --release >/dev/null 2>&1
 deps=target/release/deps
 
+# Every run of the plain suite and of the freezing one starts with no
+# snapshot beside the test binaries (a binary finds one there by itself,
+# plain `cargo nextest` included); the steady-state runs keep theirs.
+# -N: no shell, so the pattern reaches find as it is.
+remove="find $deps -name *.snap -delete"
 hyperfine -N --warmup 1 --runs "${RUNS:-3}" \
     --export-markdown results.md --export-json results.json \
-    -n "cargo nextest run" "cargo nextest run --release" \
-    -n "cargo fastboot nextest run" "$fastboot nextest run --release" \
-    -n "cargo fastboot nextest run, freezing first" \
-    --prepare "find $deps -name '*.snap' -delete" "$fastboot nextest run --release"
+    --prepare "$remove" -n "cargo nextest run" "cargo nextest run --release" \
+    --prepare true -n "cargo fastboot nextest run" "$fastboot nextest run --release" \
+    --prepare "$remove" -n "cargo fastboot nextest run, freezing first" "$fastboot nextest run --release"
