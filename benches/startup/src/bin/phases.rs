@@ -49,12 +49,11 @@ fn main() {
 
 /// Minor page faults of this process so far.
 fn faults() -> u64 {
-    // SAFETY: `getrusage` fills the struct it is given.
-    let usage = unsafe {
-        let mut usage = std::mem::zeroed::<libc::rusage>();
-        libc::getrusage(libc::RUSAGE_SELF, &raw mut usage);
-        usage
-    };
+    // SAFETY: an all-zero `rusage` is a valid value of this plain C struct.
+    let mut usage = unsafe { std::mem::zeroed::<libc::rusage>() };
+    // SAFETY: `getrusage` only writes the struct it is given, which is ours.
+    let rc = unsafe { libc::getrusage(libc::RUSAGE_SELF, &raw mut usage) };
+    assert_eq!(rc, 0, "getrusage: {}", std::io::Error::last_os_error());
     u64::try_from(usage.ru_minflt).expect("a fault count is not negative")
 }
 

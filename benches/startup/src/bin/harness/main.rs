@@ -9,11 +9,14 @@
 
 mod measure;
 mod report;
+mod sys;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
+
+use clap::Parser;
 
 use measure::{hyperfine, interleaved, measure_sharing, phases, rusage};
 use report::{load_average, Report};
@@ -35,6 +38,19 @@ pub struct Variant {
     fastboot: bool,
 }
 
+impl Variant {
+    /// `program` doing `lookups` lookups.
+    fn new(name: &'static str, id: &str, program: PathBuf, lookups: usize, fastboot: bool) -> Self {
+        Variant {
+            name,
+            id: format!("{id}/{lookups}"),
+            lookups,
+            command: vec![program, PathBuf::from(lookups.to_string())],
+            fastboot,
+        }
+    }
+}
+
 /// Results for one size.
 #[derive(Debug)]
 pub struct SizeResults {
@@ -49,15 +65,26 @@ pub struct SizeResults {
     /// One per program measured.
     pub rows: Vec<Row>,
     /// Per origin (section, footer, file): the breakdown's steps.
-    pub breakdown: Vec<(String, Vec<Step>)>,
+    pub breakdown: PerOrigin,
     /// Per origin: the library's steps.
-    pub library: Vec<(String, Vec<Step>)>,
+    pub library: PerOrigin,
     /// What the freeze run costs.
     pub freeze: measure::FreezeCost,
 }
 
-/// A timed step: name, median nanoseconds, median page faults.
-pub type Step = (String, f64, u64);
+/// Steps per origin of the snapshot (`section`, `footer`, `file`).
+pub type PerOrigin = Vec<(String, Vec<Step>)>;
+
+/// A step of the phase breakdown: medians over its runs.
+#[derive(Debug, Clone)]
+pub struct Step {
+    /// What it does.
+    pub name: String,
+    /// Its median time, nanoseconds.
+    pub median_ns: f64,
+    /// Its median page faults.
+    pub faults: u64,
+}
 
 /// Whole-process results of one program.
 #[derive(Debug)]
@@ -87,12 +114,43 @@ pub struct Row {
     pub peak_rss_kib: u64,
 }
 
+/// fastboot's startup benchmark: builds every measured program, prepares
+/// each size, times whole processes, and writes docs/startup.{md,json}
+/// (see benches/startup/README.md). Run it through `run.sh`.
+#[derive(Debug, Parser)]
+#[command(name = "harness")]
 struct Options {
-    sizes: Vec<(String, usize)>,
-    docs: PathBuf,
+    /// Sizes to measure, by name (1KB, 1MB, 90MB) or number of entries
+    #[arg(long, value_delimiter = ',', value_parser = size, default_value = "1KB,1MB,90MB")]
+    sizes: Vec<Size>,
+    /// Where to write startup.md and startup.json [default: the workspace's docs/]
+    #[arg(long)]
+    docs: Option<PathBuf>,
+    /// Runs per program for page faults and peak RSS
+    #[arg(long, default_value_t = 20)]
     runs: usize,
+    /// Processes per step of the phase breakdown
+    #[arg(long, default_value_t = 31)]
     phase_runs: usize,
+    /// Concurrent processes for the memory-sharing measurement
+    #[arg(long, default_value_t = 4)]
     processes: usize,
+}
+
+/// A size to measure: its name and number of entries.
+#[derive(Debug, Clone)]
+struct Size {
+    name: String,
+    entries: usize,
+}
+
+fn size(name: &str) -> Result<Size> {
+    startup_workload::entries_of(name)
+        .map(|entries| Size {
+            name: name.to_owned(),
+            entries,
+        })
+        .ok_or(format!("unknown size {name}"))
 }
 
 fn main() {
@@ -102,52 +160,16 @@ fn main() {
     }
 }
 
-fn parse_options() -> Result<Options> {
-    let root = workspace_root();
-    let mut options = Options {
-        sizes: startup_workload::SIZES
-            .iter()
-            .map(|&(name, n)| (name.to_owned(), n))
-            .collect(),
-        docs: root.join("docs"),
-        runs: 20,
-        phase_runs: 31,
-        processes: 4,
-    };
-    let mut args = std::env::args().skip(1);
-    while let Some(arg) = args.next() {
-        let mut value = || args.next().ok_or(format!("{arg} needs a value"));
-        match arg.as_str() {
-            "--sizes" => {
-                options.sizes = value()?
-                    .split(',')
-                    .map(|s| {
-                        startup_workload::entries_of(s)
-                            .map(|n| (s.to_owned(), n))
-                            .ok_or(format!("unknown size {s}"))
-                    })
-                    .collect::<Result<_>>()?;
-            }
-            "--docs" => options.docs = PathBuf::from(value()?),
-            "--runs" => options.runs = number(&value()?)?,
-            "--phase-runs" => options.phase_runs = number(&value()?)?,
-            "--processes" => options.processes = number(&value()?)?,
-            other => return Err(format!("unknown argument {other} (see the source's usage)")),
-        }
-    }
-    Ok(options)
-}
-
-fn number(s: &str) -> Result<usize> {
-    s.parse().map_err(|_| format!("not a number: {s}"))
-}
-
 fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
 fn run() -> Result<()> {
-    let options = parse_options()?;
+    let options = Options::parse();
+    let docs = options
+        .docs
+        .clone()
+        .unwrap_or_else(|| workspace_root().join("docs"));
     // `cargo run` gives the programs it runs a library search path, which
     // every measured process would inherit and pay for: the dynamic loader
     // tries each of its directories before finding libc (over 30 failed
@@ -162,18 +184,17 @@ fn run() -> Result<()> {
 
     step("building the fastboot programs");
     let built = cargo_build(&cargo, "startup-bench", None)?;
-    let target = fastboot_ld::__tool::target_dir(&built["fastboot_app"]);
-    let work = target.join("startup-bench");
-    std::fs::create_dir_all(&work).map_err(|e| format!("{}: {e}", work.display()))?;
-    let work = work
-        .canonicalize()
-        .map_err(|e| format!("{}: {e}", work.display()))?;
+    let work = work_dir(&built["fastboot_app"])?;
 
     step("building the other programs");
     let plain = cargo_build(&cargo, "startup-plain", None)?;
 
     let mut results = Vec::new();
-    for (size, entries) in &options.sizes {
+    for Size {
+        name: size,
+        entries,
+    } in &options.sizes
+    {
         let dir = work.join(size);
         std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
         step(&format!("{size}: {entries} entries, in {}", dir.display()));
@@ -182,7 +203,12 @@ fn run() -> Result<()> {
         )?);
     }
 
-    let largest = options.sizes.last().expect("at least one size").0.clone();
+    let largest = options
+        .sizes
+        .last()
+        .expect("at least one size")
+        .name
+        .clone();
     step(&format!(
         "{largest}: memory of {} concurrent section processes",
         options.processes
@@ -199,19 +225,32 @@ fn run() -> Result<()> {
         load_after,
         elapsed: started.elapsed().as_secs(),
     };
-    std::fs::create_dir_all(&options.docs).map_err(|e| e.to_string())?;
-    let md = options.docs.join("startup.md");
-    std::fs::write(&md, report.markdown()).map_err(|e| format!("{}: {e}", md.display()))?;
-    let js = options.docs.join("startup.json");
-    let text = serde_json::to_string_pretty(&report.json()).expect("JSON");
-    std::fs::write(&js, text + "\n").map_err(|e| format!("{}: {e}", js.display()))?;
+    write_docs(&report, &docs)?;
     step(&format!(
-        "wrote {} and {} in {} s",
-        md.display(),
-        js.display(),
+        "wrote {} in {} s",
+        docs.display(),
         started.elapsed().as_secs()
     ));
     Ok(())
+}
+
+/// The benchmark's working directory, `<target>/startup-bench`, absolute.
+fn work_dir(built: &Path) -> Result<PathBuf> {
+    let work = fastboot_ld::__tool::target_dir(built).join("startup-bench");
+    std::fs::create_dir_all(&work).map_err(|e| format!("{}: {e}", work.display()))?;
+    work.canonicalize()
+        .map_err(|e| format!("{}: {e}", work.display()))
+}
+
+/// Writes `startup.md` and `startup.json` into `docs`.
+fn write_docs(report: &Report<'_>, docs: &Path) -> Result<()> {
+    let write = |path: PathBuf, text: String| {
+        std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))
+    };
+    std::fs::create_dir_all(docs).map_err(|e| format!("{}: {e}", docs.display()))?;
+    write(docs.join("startup.md"), report.markdown())?;
+    let json = serde_json::to_string_pretty(&report.json()).expect("JSON");
+    write(docs.join("startup.json"), json + "\n")
 }
 
 fn step(what: &str) {
@@ -296,10 +335,8 @@ fn file_len(path: &Path) -> Result<u64> {
         .map_err(|e| format!("{}: {e}", path.display()))
 }
 
-#[allow(
-    clippy::too_many_lines,
-    reason = "one size's whole pipeline, step by step; to be split with the harness's rework"
-)]
+/// Measures one size: prepares its programs, times them, breaks a thaw
+/// down into phases.
 fn measure_size(
     options: &Options,
     cargo: &std::ffi::OsStr,
@@ -309,6 +346,40 @@ fn measure_size(
     entries: usize,
     dir: &Path,
 ) -> Result<SizeResults> {
+    let Prepared { snap, freeze } = prepare(cargo, built, plain, entries, dir)?;
+    let variants = variants(dir, entries);
+    check_outputs(&variants)?;
+    let rows = time_rows(&variants, options.runs, dir)?;
+    let (breakdown, library) = breakdowns(dir, options.phase_runs)?;
+    Ok(SizeResults {
+        name: size.to_owned(),
+        entries,
+        snapshot_bytes: file_len(&snap)?,
+        bincode_bytes: file_len(&dir.join("data.bincode"))?,
+        rows,
+        breakdown,
+        library,
+        freeze,
+    })
+}
+
+/// What [`prepare`] leaves for the measurement.
+struct Prepared {
+    /// The snapshot of the fastboot program.
+    snap: PathBuf,
+    /// What freezing it costs.
+    freeze: measure::FreezeCost,
+}
+
+/// Writes the size's data files, builds the programs that embed them, and
+/// deploys the fastboot programs (frozen, embedded both ways).
+fn prepare(
+    cargo: &std::ffi::OsStr,
+    built: &BTreeMap<String, PathBuf>,
+    plain: &BTreeMap<String, PathBuf>,
+    entries: usize,
+    dir: &Path,
+) -> Result<Prepared> {
     // Data files, then the programs that embed them.
     print!(
         "{}",
@@ -344,80 +415,62 @@ fn measure_size(
         &dir.join("phases_footer"),
     )?;
 
-    let program = |name: &str| dir.join(name);
-    let one = PathBuf::from("1");
-    let hundred = PathBuf::from("100");
-    let mut variants = vec![
-        ("empty main", "empty", vec![program("empty")], false),
+    Ok(Prepared { snap, freeze })
+}
+
+/// Every program measured at one size, with 1 and 100 lookups.
+fn variants(dir: &Path, entries: usize) -> Vec<Variant> {
+    /// The light programs, measured with 1 and 100 lookups: name in the
+    /// tables, program (also the id), and whether it thaws with fastboot.
+    const LIGHT: [(&str, &str, bool); 4] = [
+        ("include_bytes! + rkyv, by hand", "rkyv_include", false),
+        ("fastboot, file", "fastboot_file", true),
+        ("fastboot, footer", "fastboot_footer", true),
+        ("fastboot, section", "fastboot_section", true),
+    ];
+    let heavy = [
         (
             "cold compute (LazyLock)",
             "lazylock",
-            vec![
-                program("lazylock"),
-                one.clone(),
-                PathBuf::from(entries.to_string()),
-            ],
-            false,
+            "lazylock",
+            PathBuf::from(entries.to_string()),
         ),
         (
             "serde + bincode, from a file",
             "bincode",
-            vec![
-                program("serde_bincode"),
-                one.clone(),
-                dir.join("data.bincode"),
-            ],
-            false,
+            "serde_bincode",
+            dir.join("data.bincode"),
         ),
     ];
-    for lookups in [&one, &hundred] {
-        variants.extend([
-            (
-                "include_bytes! + rkyv, by hand",
-                "rkyv_include",
-                vec![program("rkyv_include"), lookups.clone()],
-                false,
-            ),
-            (
-                "fastboot, file",
-                "fastboot_file",
-                vec![program("fastboot_file"), lookups.clone()],
-                true,
-            ),
-            (
-                "fastboot, footer",
-                "fastboot_footer",
-                vec![program("fastboot_footer"), lookups.clone()],
-                true,
-            ),
-            (
-                "fastboot, section",
-                "fastboot_section",
-                vec![program("fastboot_section"), lookups.clone()],
-                true,
-            ),
-        ]);
+    let mut variants = vec![Variant {
+        name: "empty main",
+        id: "empty/1".into(),
+        lookups: 1,
+        command: vec![dir.join("empty")],
+        fastboot: false,
+    }];
+    for (name, id, program, data) in heavy {
+        let mut variant = Variant::new(name, id, dir.join(program), 1, false);
+        variant.command.push(data);
+        variants.push(variant);
     }
-    let variants: Vec<Variant> = variants
-        .into_iter()
-        .map(|(name, id, command, fastboot)| {
-            let lookups = if command.len() > 1 && command[1] == hundred {
-                100
-            } else {
-                1
-            };
-            Variant {
+    for lookups in [1, 100] {
+        for (name, program, fastboot) in LIGHT {
+            variants.push(Variant::new(
                 name,
-                id: format!("{id}/{lookups}"),
+                program,
+                dir.join(program),
                 lookups,
-                command,
                 fastboot,
-            }
-        })
-        .collect();
+            ));
+        }
+    }
+    variants
+}
 
-    // Every program must print the same line (and the fastboot ones must
-    // thaw: strict mode makes anything else fatal).
+/// Checks that every program prints the same line (and that the fastboot
+/// ones thaw: strict mode makes anything else fatal).
+fn check_outputs(variants: &[Variant]) -> Result<()> {
     let mut expected: BTreeMap<usize, String> = BTreeMap::new();
     for variant in variants.iter().filter(|v| v.id != "empty/1") {
         let mut command = Command::new(&variant.command[0]);
@@ -437,51 +490,51 @@ fn measure_size(
         eprintln!("every program printed: {}", line.trim());
     }
 
-    let timings = hyperfine(&variants, &dir.join("hyperfine.json"))?;
-    let medians: Vec<f64> = timings.iter().map(|t| t.0).collect();
-    let interleaved = interleaved(&variants, &medians)?;
+    Ok(())
+}
+
+/// Times every variant with hyperfine, again interleaved for the light
+/// ones, and counts their page faults and memory.
+fn time_rows(variants: &[Variant], runs: usize, dir: &Path) -> Result<Vec<Row>> {
+    let timings = hyperfine(variants, &dir.join("hyperfine.json"))?;
+    let medians: Vec<f64> = timings.iter().map(|t| t.median).collect();
+    let interleaved = interleaved(variants, &medians)?;
     let mut rows = Vec::new();
-    for ((variant, (median, mean, stddev, runs)), interleaved) in
-        variants.iter().zip(timings).zip(interleaved)
-    {
-        let usage = rusage(&variant.command, options.runs)?;
+    for ((variant, timing), interleaved) in variants.iter().zip(timings).zip(interleaved) {
+        let usage = rusage(&variant.command, runs)?;
         rows.push(Row {
             name: variant.name,
             id: variant.id.clone(),
             lookups: variant.lookups,
-            median,
-            mean,
-            stddev,
-            runs,
+            median: timing.median,
+            mean: timing.mean,
+            stddev: timing.stddev,
+            runs: timing.runs,
             interleaved,
-            minor_faults: usage.0,
-            major_faults: usage.1,
-            peak_rss_kib: usage.2,
+            minor_faults: usage.minor_faults,
+            major_faults: usage.major_faults,
+            peak_rss_kib: usage.peak_rss_kib,
         });
     }
 
+    Ok(rows)
+}
+
+/// The phase breakdown and the library's own steps, per origin.
+fn breakdowns(dir: &Path, runs: usize) -> Result<(PerOrigin, PerOrigin)> {
     let mut breakdown = Vec::new();
     let mut library = Vec::new();
     for origin in ["section", "footer", "file"] {
         let program = dir.join(format!("phases_{origin}"));
         breakdown.push((
             origin.to_owned(),
-            phases(&program, "breakdown", origin, options.phase_runs)?,
+            phases(&program, "breakdown", origin, runs)?,
         ));
         library.push((
             origin.to_owned(),
-            phases(&program, "library", origin, options.phase_runs)?,
+            phases(&program, "library", origin, runs)?,
         ));
     }
 
-    Ok(SizeResults {
-        name: size.to_owned(),
-        entries,
-        snapshot_bytes: file_len(&snap)?,
-        bincode_bytes: file_len(&dir.join("data.bincode"))?,
-        rows,
-        breakdown,
-        library,
-        freeze,
-    })
+    Ok((breakdown, library))
 }

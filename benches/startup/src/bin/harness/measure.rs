@@ -9,16 +9,28 @@ use std::time::Instant;
 
 use serde_json::Value;
 
-use crate::{checked, Result, Step, Variant};
+use crate::{checked, sys, Result, Step, Variant};
 
 /// Quotes `arg` for hyperfine, which splits its commands like a POSIX shell.
 fn quote(arg: &Path) -> String {
     format!("'{}'", arg.to_string_lossy().replace('\'', r"'\''"))
 }
 
-/// Times every variant in one hyperfine run; per variant: median, mean,
-/// standard deviation (seconds) and number of runs.
-pub fn hyperfine(variants: &[Variant], json: &Path) -> Result<Vec<(f64, f64, f64, usize)>> {
+/// hyperfine's results for one program.
+#[derive(Debug, Clone, Copy)]
+pub struct Timing {
+    /// Median time, seconds.
+    pub median: f64,
+    /// Mean time, seconds.
+    pub mean: f64,
+    /// Standard deviation, seconds.
+    pub stddev: f64,
+    /// Runs timed.
+    pub runs: usize,
+}
+
+/// Times every variant in one hyperfine run.
+pub fn hyperfine(variants: &[Variant], json: &Path) -> Result<Vec<Timing>> {
     let mut command = Command::new("hyperfine");
     command
         .args(["-N", "--warmup", "3", "--style", "basic", "--export-json"])
@@ -43,14 +55,26 @@ pub fn hyperfine(variants: &[Variant], json: &Path) -> Result<Vec<(f64, f64, f64
         .map(|r| {
             let f = |k: &str| r[k].as_f64().unwrap_or(f64::NAN);
             let runs = r["times"].as_array().map_or(0, Vec::len);
-            (f("median"), f("mean"), f("stddev"), runs)
+            Timing {
+                median: f("median"),
+                mean: f("mean"),
+                stddev: f("stddev"),
+                runs,
+            }
         })
         .collect())
 }
 
-/// A program's interleaved timing: its median (seconds), the median of
-/// `empty main` in the same rounds, and its number of runs.
-pub type Interleaved = (f64, f64, usize);
+/// A program's timing in the interleaved rounds.
+#[derive(Debug, Clone, Copy)]
+pub struct Interleaved {
+    /// Its median, seconds.
+    pub median: f64,
+    /// The median of `empty main` in the same rounds, seconds.
+    pub empty_median: f64,
+    /// Its runs.
+    pub runs: usize,
+}
 
 /// Times the light programs again, in rounds that run each once in turn,
 /// so that a change of the machine's load over the minutes of hyperfine's
@@ -95,7 +119,11 @@ pub fn interleaved(variants: &[Variant], medians: &[f64]) -> Result<Vec<Option<I
         let medians: Vec<f64> = times.iter_mut().map(|t| median_f64(t)).collect();
         for (k, &i) in group.iter().enumerate() {
             if i != 0 || lookups == 1 {
-                found[i] = Some((medians[k], medians[0], times[k].len()));
+                found[i] = Some(Interleaved {
+                    median: medians[k],
+                    empty_median: medians[0],
+                    runs: times[k].len(),
+                });
             }
         }
     }
@@ -108,74 +136,47 @@ pub fn interleaved(variants: &[Variant], medians: &[f64]) -> Result<Vec<Option<I
 /// harness's page tables at every run, which grow with the snapshots it
 /// has handled.
 fn time_once(variant: &Variant) -> Result<f64> {
-    use std::ffi::CString;
-    use std::os::unix::ffi::OsStrExt as _;
-
-    extern "C" {
-        static environ: *const *mut libc::c_char;
+    let failed = |e: std::io::Error| format!("{}: {e}", variant.command[0].display());
+    let argv = sys::Argv::new(&variant.command).map_err(failed)?;
+    let null = sys::dev_null().map_err(failed)?;
+    let start = Instant::now();
+    let pid = sys::spawn(&argv, &null).map_err(failed)?;
+    let status = sys::wait(pid).map_err(failed)?;
+    let elapsed = start.elapsed().as_secs_f64();
+    if !libc::WIFEXITED(status) || libc::WEXITSTATUS(status) != 0 {
+        return Err(format!("{} failed ({status:#x})", variant.name));
     }
-    let args: Vec<CString> = variant
-        .command
-        .iter()
-        .map(|a| CString::new(a.as_os_str().as_bytes()).map_err(|e| e.to_string()))
-        .collect::<Result<_>>()?;
-    let mut pointers: Vec<*mut libc::c_char> = args.iter().map(|a| a.as_ptr().cast_mut()).collect();
-    pointers.push(std::ptr::null_mut());
-    // SAFETY: every pointer handed to libc points to live, NUL-terminated
-    // data owned above; the file actions are initialised before use and
-    // destroyed after; `pid` is our child, waited for once.
-    unsafe {
-        let null = libc::open(c"/dev/null".as_ptr(), libc::O_RDWR | libc::O_CLOEXEC);
-        if null < 0 {
-            return Err(format!("/dev/null: {}", std::io::Error::last_os_error()));
-        }
-        let mut actions = std::mem::zeroed::<libc::posix_spawn_file_actions_t>();
-        libc::posix_spawn_file_actions_init(&raw mut actions);
-        libc::posix_spawn_file_actions_adddup2(&raw mut actions, null, 0);
-        libc::posix_spawn_file_actions_adddup2(&raw mut actions, null, 1);
-        let mut pid = 0;
-        let start = std::time::Instant::now();
-        let spawned = libc::posix_spawn(
-            &raw mut pid,
-            pointers[0],
-            &raw const actions,
-            std::ptr::null(),
-            pointers.as_ptr(),
-            environ,
-        );
-        let mut status = 0;
-        let waited = spawned == 0 && libc::waitpid(pid, &raw mut status, 0) == pid;
-        let elapsed = start.elapsed().as_secs_f64();
-        libc::posix_spawn_file_actions_destroy(&raw mut actions);
-        libc::close(null);
-        if spawned != 0 {
-            let error = std::io::Error::from_raw_os_error(spawned);
-            return Err(format!("{}: {error}", variant.command[0].display()));
-        }
-        if !waited || !libc::WIFEXITED(status) || libc::WEXITSTATUS(status) != 0 {
-            return Err(format!("{} failed ({status:#x})", variant.name));
-        }
-        Ok(elapsed)
-    }
+    Ok(elapsed)
 }
 
-/// Runs `command` `runs` times; medians of its minor and major page faults
-/// and of its peak RSS (KiB). See [`trace`].
-pub fn rusage(command: &[PathBuf], runs: usize) -> Result<(u64, u64, u64)> {
+/// What a process used, from `execve` to exit.
+#[derive(Debug, Clone, Copy)]
+pub struct Usage {
+    /// Minor page faults.
+    pub minor_faults: u64,
+    /// Major page faults.
+    pub major_faults: u64,
+    /// Peak resident set, KiB.
+    pub peak_rss_kib: u64,
+}
+
+/// Runs `command` `runs` times; the medians of its [`Usage`]. See
+/// [`trace`].
+pub fn rusage(command: &[PathBuf], runs: usize) -> Result<Usage> {
     let mut minor = Vec::new();
     let mut major = Vec::new();
     let mut rss = Vec::new();
     for _ in 0..runs {
         let usage = trace(command)?;
-        minor.push(usage.0);
-        major.push(usage.1);
-        rss.push(usage.2);
+        minor.push(usage.minor_faults);
+        major.push(usage.major_faults);
+        rss.push(usage.peak_rss_kib);
     }
-    Ok((
-        median_u64(&mut minor),
-        median_u64(&mut major),
-        median_u64(&mut rss),
-    ))
+    Ok(Usage {
+        minor_faults: median_u64(&mut minor),
+        major_faults: median_u64(&mut major),
+        peak_rss_kib: median_u64(&mut rss),
+    })
 }
 
 /// Runs `command` once under ptrace, stopping it right after `execve` and
@@ -188,80 +189,53 @@ pub fn rusage(command: &[PathBuf], runs: usize) -> Result<(u64, u64, u64)> {
 /// RSS at its parent's (the harness's) at `fork`, and counts the faults
 /// taken before `execve`. The memory of the process image `execve` builds
 /// starts from nothing.
-pub fn trace(command: &[PathBuf]) -> Result<(u64, u64, u64)> {
-    use std::ffi::CString;
-    use std::os::unix::ffi::OsStrExt as _;
-
-    let cstrings: Vec<CString> = command
-        .iter()
-        .map(|a| CString::new(a.as_os_str().as_bytes()).map_err(|e| e.to_string()))
-        .collect::<Result<_>>()?;
-    let mut argv: Vec<*const libc::c_char> = cstrings.iter().map(|a| a.as_ptr()).collect();
-    argv.push(std::ptr::null());
-    let null = c"/dev/null";
-    // SAFETY: between `fork` and `execv` the child only makes
-    // async-signal-safe calls, on memory prepared before the fork; the
-    // parent only waits for and inspects its own child.
-    unsafe {
-        let pid = libc::fork();
-        if pid < 0 {
-            return Err(format!("fork: {}", std::io::Error::last_os_error()));
-        }
-        if pid == 0 {
-            let fd = libc::open(null.as_ptr(), libc::O_RDWR);
-            libc::dup2(fd, 0);
-            libc::dup2(fd, 1);
-            libc::ptrace(libc::PTRACE_TRACEME, 0, 0, 0);
-            libc::raise(libc::SIGSTOP);
-            libc::execv(argv[0], argv.as_ptr());
-            libc::_exit(127);
-        }
-        let wait = || {
-            let mut status = 0;
-            if libc::waitpid(pid, &raw mut status, 0) != pid {
-                return Err(format!("waitpid: {}", std::io::Error::last_os_error()));
+pub fn trace(command: &[PathBuf]) -> Result<Usage> {
+    let failed = |e: std::io::Error| format!("{}: {e}", command[0].display());
+    let argv = sys::Argv::new(command).map_err(failed)?;
+    let null = sys::dev_null().map_err(failed)?;
+    let pid = sys::fork_traced(&argv, &null).map_err(failed)?;
+    if !libc::WIFSTOPPED(sys::wait(pid).map_err(failed)?) {
+        return Err(format!("{}: did not start", command[0].display()));
+    }
+    let options = libc::PTRACE_O_TRACEEXEC | libc::PTRACE_O_TRACEEXIT | libc::PTRACE_O_EXITKILL;
+    sys::ptrace_set_options(pid, options).map_err(failed)?;
+    sys::ptrace_continue(pid, 0).map_err(failed)?;
+    let (mut at_exec, mut at_exit) = (None, None);
+    loop {
+        let status = sys::wait(pid).map_err(failed)?;
+        if libc::WIFEXITED(status) || libc::WIFSIGNALED(status) {
+            if !libc::WIFEXITED(status) || libc::WEXITSTATUS(status) != 0 {
+                return Err(format!("{} failed ({status:#x})", command[0].display()));
             }
-            Ok(status)
-        };
-        let event = |status: i32| (status >> 16) & 0xff;
-        let status = wait()?;
-        if !libc::WIFSTOPPED(status) {
-            return Err(format!("{}: did not start", command[0].display()));
+            break;
         }
-        let options = libc::PTRACE_O_TRACEEXEC | libc::PTRACE_O_TRACEEXIT | libc::PTRACE_O_EXITKILL;
-        libc::ptrace(libc::PTRACE_SETOPTIONS, pid, 0, options);
-        libc::ptrace(libc::PTRACE_CONT, pid, 0, 0);
-        let mut at_exec = None;
-        let mut at_exit = None;
-        loop {
-            let status = wait()?;
-            if libc::WIFEXITED(status) || libc::WIFSIGNALED(status) {
-                if !libc::WIFEXITED(status) || libc::WEXITSTATUS(status) != 0 {
-                    return Err(format!("{} failed ({status:#x})", command[0].display()));
-                }
-                break;
-            }
-            let mut signal = 0;
-            match event(status) {
-                libc::PTRACE_EVENT_EXEC => at_exec = Some(process_faults(pid)?),
-                libc::PTRACE_EVENT_EXIT => {
-                    at_exit = Some((process_faults(pid)?, peak_rss(pid)?));
-                }
-                _ => signal = libc::WSTOPSIG(status),
-            }
-            libc::ptrace(libc::PTRACE_CONT, pid, 0, signal);
+        let mut signal = 0;
+        match (status >> 16) & 0xff {
+            libc::PTRACE_EVENT_EXEC => at_exec = Some(process_faults(pid)?),
+            libc::PTRACE_EVENT_EXIT => at_exit = Some((process_faults(pid)?, peak_rss(pid)?)),
+            _ => signal = libc::WSTOPSIG(status),
         }
-        match (at_exec, at_exit) {
-            (Some((minor0, major0)), Some(((minor1, major1), rss))) => {
-                Ok((minor1 - minor0, major1 - major0, rss))
-            }
-            _ => Err(format!("{}: exec or exit not seen", command[0].display())),
-        }
+        sys::ptrace_continue(pid, signal).map_err(failed)?;
+    }
+    match (at_exec, at_exit) {
+        (Some(start), Some((end, rss))) => Ok(Usage {
+            minor_faults: end.minor - start.minor,
+            major_faults: end.major - start.major,
+            peak_rss_kib: rss,
+        }),
+        _ => Err(format!("{}: exec or exit not seen", command[0].display())),
     }
 }
 
+/// Page faults of a process so far.
+#[derive(Debug, Clone, Copy)]
+struct Faults {
+    minor: u64,
+    major: u64,
+}
+
 /// Minor and major page faults of process `pid` so far.
-fn process_faults(pid: libc::pid_t) -> Result<(u64, u64)> {
+fn process_faults(pid: libc::pid_t) -> Result<Faults> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).map_err(|e| e.to_string())?;
     // After the command name in parentheses: state is field 3, minflt 10,
     // majflt 12.
@@ -276,7 +250,10 @@ fn process_faults(pid: libc::pid_t) -> Result<(u64, u64)> {
             .and_then(|f| f.parse().ok())
             .ok_or("bad /proc/PID/stat")
     };
-    Ok((get(7)?, get(9)?))
+    Ok(Faults {
+        minor: get(7)?,
+        major: get(9)?,
+    })
 }
 
 /// Peak resident set size of process `pid`'s memory image, in KiB.
@@ -299,6 +276,7 @@ fn median_f64(values: &mut [f64]) -> f64 {
 /// Runs `program mode` `runs` times (each a fresh process) and returns the
 /// median time and page faults of each step.
 pub fn phases(program: &Path, mode: &str, origin: &str, runs: usize) -> Result<Vec<Step>> {
+    // Per step: its name, and its times and faults in each run.
     let mut samples: Vec<(String, Vec<f64>, Vec<u64>)> = Vec::new();
     for _ in 0..runs {
         let out = checked(
@@ -327,7 +305,11 @@ pub fn phases(program: &Path, mode: &str, origin: &str, runs: usize) -> Result<V
     }
     Ok(samples
         .into_iter()
-        .map(|(name, mut ns, mut faults)| (name, median_f64(&mut ns), median_u64(&mut faults)))
+        .map(|(name, mut ns, mut faults)| Step {
+            name,
+            median_ns: median_f64(&mut ns),
+            faults: median_u64(&mut faults),
+        })
         .collect())
 }
 
@@ -534,7 +516,7 @@ pub fn freeze(binary: &Path, entries: usize, snap: &Path, runs: usize) -> Result
         let mut command = vec![PathBuf::from("/usr/bin/env")];
         command.extend(env.iter().map(PathBuf::from));
         command.push(binary.to_owned());
-        rss.push(trace(&command)?.2);
+        rss.push(trace(&command)?.peak_rss_kib);
     }
     Ok(FreezeCost {
         wall: median_f64(&mut wall),

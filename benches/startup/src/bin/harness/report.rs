@@ -7,7 +7,7 @@ use std::process::Command;
 use serde_json::{json, Value};
 
 use crate::measure::Sharing;
-use crate::{Row, SizeResults, Step};
+use crate::{PerOrigin, Row, SizeResults, Step};
 
 /// Everything measured, and the conditions it was measured in.
 pub struct Report<'a> {
@@ -114,8 +114,8 @@ impl SizeResults {
     fn ratio(&self, id: &str, to: &str) -> (f64, Option<f64>) {
         let (a, b) = (self.row(id), self.row(to));
         let interleaved = match (a.interleaved, b.interleaved) {
-            (Some((m, empty, _)), _) if to == "empty/1" => Some(m / empty),
-            (Some((m, _, _)), Some((n, _, _))) if a.lookups == b.lookups => Some(m / n),
+            (Some(m), _) if to == "empty/1" => Some(m.median / m.empty_median),
+            (Some(m), Some(n)) if a.lookups == b.lookups => Some(m.median / n.median),
             _ => None,
         };
         (a.median / b.median, interleaved)
@@ -132,7 +132,7 @@ impl SizeResults {
             .find(|(o, _)| o == origin)?
             .1
             .iter()
-            .find(|s| s.0 == step)
+            .find(|s| s.name == step)
     }
 
     /// The library's thaw in process: `init()` and the first access (ns).
@@ -140,7 +140,7 @@ impl SizeResults {
         ["fastboot::init()", "first access (thaw + root)"]
             .iter()
             .filter_map(|step| self.step(true, origin, step))
-            .map(|s| s.1)
+            .map(|s| s.median_ns)
             .sum()
     }
 
@@ -149,7 +149,7 @@ impl SizeResults {
         ["fastboot::init()", "first access (thaw + root)"]
             .iter()
             .filter_map(|step| self.step(true, origin, step))
-            .map(|s| s.2)
+            .map(|s| s.faults)
             .sum()
     }
 
@@ -162,54 +162,6 @@ impl SizeResults {
 
 impl Report<'_> {
     pub fn json(&self) -> Value {
-        let steps = |table: &[(String, Vec<Step>)]| -> Value {
-            table
-                .iter()
-                .map(|(origin, steps)| {
-                    let steps: Vec<Value> = steps
-                        .iter()
-                        .map(|(n, ns, f)| json!({"step": n, "median_ns": ns, "faults": f}))
-                        .collect();
-                    (origin.clone(), Value::from(steps))
-                })
-                .collect::<serde_json::Map<_, _>>()
-                .into()
-        };
-        let sizes: Vec<Value> = self
-            .results
-            .iter()
-            .map(|size| {
-                json!({
-                    "size": size.name,
-                    "entries": size.entries,
-                    "snapshot_bytes": size.snapshot_bytes,
-                    "bincode_bytes": size.bincode_bytes,
-                    "programs": size.rows.iter().map(|r| json!({
-                        "id": r.id,
-                        "name": r.name,
-                        "lookups": r.lookups,
-                        "median_s": r.median,
-                        "mean_s": r.mean,
-                        "stddev_s": r.stddev,
-                        "runs": r.runs,
-                        "interleaved_median_s": r.interleaved.map(|i| i.0),
-                        "interleaved_empty_median_s": r.interleaved.map(|i| i.1),
-                        "interleaved_runs": r.interleaved.map(|i| i.2),
-                        "minor_faults": r.minor_faults,
-                        "major_faults": r.major_faults,
-                        "peak_rss_kib": r.peak_rss_kib,
-                    })).collect::<Vec<_>>(),
-                    "freeze": json!({
-                        "wall_s": size.freeze.wall,
-                        "computed_s": size.freeze.computed,
-                        "archived_s": size.freeze.archived,
-                        "peak_rss_kib": size.freeze.peak_rss_kib,
-                    }),
-                    "breakdown": steps(&size.breakdown),
-                    "library": steps(&size.library),
-                })
-            })
-            .collect();
         json!({
             "machine": {
                 "cpu": cpu_model(),
@@ -219,7 +171,7 @@ impl Report<'_> {
                 "load_before": self.load_before,
                 "load_after": self.load_after,
             },
-            "sizes": sizes,
+            "sizes": self.results.iter().map(size_json).collect::<Vec<_>>(),
             "sharing": self.sharing.iter().map(|s| json!({
                 "rss_kib": s.rss, "pss_kib": s.pss,
                 "snapshot_rss_kib": s.snapshot_rss, "snapshot_pss_kib": s.snapshot_pss,
@@ -337,61 +289,7 @@ impl Report<'_> {
             self.phase_runs,
         );
         for size in self.results {
-            let _ = writeln!(
-                w,
-                "### {} ({} entries)\n",
-                size.name,
-                thousands(size.entries)
-            );
-            let _ = writeln!(w, "| step | section | footer | file |");
-            let _ = writeln!(w, "|---|--:|--:|--:|");
-            let cell = |s: Option<&Step>| {
-                s.map_or("–".to_owned(), |(_, ns, f)| {
-                    format!("{:.1} ({f})", ns / 1e3)
-                })
-            };
-            let origins = ["section", "footer", "file"];
-            for name in STEP_ORDER {
-                if origins.iter().all(|o| size.step(false, o, name).is_none()) {
-                    continue;
-                }
-                let cells: Vec<String> = origins
-                    .iter()
-                    .map(|o| cell(size.step(false, o, name)))
-                    .collect();
-                let _ = writeln!(w, "| {name} | {} |", cells.join(" | "));
-                if name == "first page touch (root)" {
-                    let totals: Vec<String> = origins
-                        .iter()
-                        .map(|origin| {
-                            let steps = size
-                                .breakdown
-                                .iter()
-                                .find(|(o, _)| o == origin)
-                                .map_or(&[][..], |(_, s)| s);
-                            let ns: f64 =
-                                steps.iter().filter(|s| !is_lookup(&s.0)).map(|s| s.1).sum();
-                            let faults: u64 =
-                                steps.iter().filter(|s| !is_lookup(&s.0)).map(|s| s.2).sum();
-                            format!("**{:.1}** ({faults})", ns / 1e3)
-                        })
-                        .collect();
-                    let _ = writeln!(w, "| **thaw: the steps above** | {} |", totals.join(" | "));
-                }
-            }
-            let library_steps: Vec<String> = size
-                .library
-                .first()
-                .map(|(_, steps)| steps.iter().map(|s| s.0.clone()).collect())
-                .unwrap_or_default();
-            for name in library_steps {
-                let cells: Vec<String> = origins
-                    .iter()
-                    .map(|o| cell(size.step(true, o, &name)))
-                    .collect();
-                let _ = writeln!(w, "| *library:* {name} | {} |", cells.join(" | "));
-            }
-            let _ = writeln!(w);
+            phase_table(w, size);
         }
     }
 
@@ -441,13 +339,8 @@ impl Report<'_> {
         );
     }
 
-    #[allow(
-        clippy::too_many_lines,
-        reason = "one row per target, in order; to be split with the harness's rework"
-    )]
     fn targets(&self, w: &mut String) {
         let large = self.results.last().expect("a size");
-        let small = self.results.first().expect("a size");
         let _ = writeln!(w, "## Targets (issue #4)\n");
         let _ = writeln!(
             w,
@@ -458,115 +351,153 @@ impl Report<'_> {
         );
         let _ = writeln!(w, "| target | measured | met |");
         let _ = writeln!(w, "|---|---|:-:|");
-        let mut row = |target: &str, measured: String, met: bool| {
-            let _ = writeln!(
-                w,
-                "| {target} | {measured} | {} |",
-                if met { "yes" } else { "**no**" }
-            );
-        };
-        let (section, section_i) = large.ratio("fastboot_section/1", "empty/1");
-        row(
-            "section path process ≤ 1.2× empty main",
-            format!(
-                "{section:.2}× ({} vs {}); interleaved {}",
-                human_time(large.row("fastboot_section/1").median),
-                human_time(large.row("empty/1").median),
-                times(section_i)
-            ),
-            section_i.unwrap_or(section) <= 1.2,
-        );
-        for origin in ["section", "footer", "file"] {
-            let (a, b) = (small.library_thaw(origin), large.library_thaw(origin));
-            let (fa, fb) = (small.thaw_faults(origin), large.thaw_faults(origin));
-            let path: Vec<String> = self
-                .results
-                .iter()
-                .map(|size| {
-                    format!(
-                        "{:.1} µs ({} faults)",
-                        size.library_thaw(origin) / 1e3,
-                        size.thaw_faults(origin)
-                    )
-                })
-                .collect();
-            row(
-                &format!(
-                    "thaw cost flat from {} to {} ({origin})",
-                    small.name, large.name
-                ),
-                format!("{}: `init()` + first access, in process", path.join(" → ")),
-                // Flat: no work that grows with the size. A snapshot larger
-                // than a page has its header and its root on pages of their
-                // own: up to 2 more page faults, and at most 20 µs more.
-                fb <= fa + 2 && b <= a + 20_000.0,
-            );
+        let targets = [
+            section_target(large),
+            self.flatness_targets(),
+            speed_targets(large),
+            rkyv_targets(large),
+            faults_target(large),
+        ];
+        for Target {
+            name,
+            measured,
+            met,
+        } in targets.into_iter().flatten()
+        {
+            let met = if met { "yes" } else { "**no**" };
+            let _ = writeln!(w, "| {name} | {measured} | {met} |");
         }
-        let (cold, _) = large.ratio("lazylock/1", "fastboot_section/1");
-        let compute = large.row("lazylock/1").median - large.row("empty/1").median;
-        let thaw = large.library_thaw("section") / 1e9;
-        row(
-            "≥ 1000× faster than cold compute",
-            format!(
-                "{cold:.0}× process to process (section); the value alone: {} to compute, \
-                 {} to thaw ({:.0}×)",
-                human_time(compute),
-                human_time(thaw),
-                compute / thaw
-            ),
-            cold >= 1000.0,
-        );
-        for (id, what) in [
-            ("fastboot_section", "section"),
-            ("fastboot_footer", "footer"),
-            ("fastboot_file", "file"),
-        ] {
-            let (r, r_i) = large.ratio("bincode/1", &format!("{id}/1"));
-            row(
-                &format!("≥ 100× faster than serde + bincode ({what})"),
-                format!("{r:.0}×"),
-                r_i.unwrap_or(r) >= 100.0,
-            );
-        }
-        for (id, what) in [
-            ("fastboot_section", "section"),
-            ("fastboot_footer", "footer"),
-            ("fastboot_file", "file"),
-        ] {
-            for lookups in [1, 100] {
-                let (r, r_i) = large.ratio(
-                    &format!("{id}/{lookups}"),
-                    &format!("rkyv_include/{lookups}"),
-                );
-                row(
-                    &format!(
-                        "within 5% of include_bytes! + rkyv ({what}, {lookups} lookup{})",
-                        if lookups > 1 { "s" } else { "" }
-                    ),
-                    format!(
-                        "{:+.1}%; interleaved {}",
-                        (r - 1.0) * 100.0,
-                        r_i.map_or("–".into(), |r| format!("{:+.1}%", (r - 1.0) * 100.0))
-                    ),
-                    r_i.unwrap_or(r) <= 1.05,
-                );
-            }
-        }
-        let in_process = large
-            .step(false, "section", "100 lookups")
-            .map_or(0, |s| s.2);
-        let extra = large.extra_faults("fastboot_section");
-        row(
-            "touching 100 of the entries ≤ 200 extra page faults",
-            format!(
-                "section process: {extra} more faults with 100 lookups than with 1 \
-                 (include_bytes! + rkyv: {}); in process: {in_process} for the 100 lookups",
-                large.extra_faults("rkyv_include")
-            ),
-            extra <= 200,
-        );
         let _ = writeln!(w);
     }
+
+    /// The thaw's cost is the same at every size, per origin.
+    fn flatness_targets(&self) -> Vec<Target> {
+        let large = self.results.last().expect("a size");
+        let small = self.results.first().expect("a size");
+        ORIGINS
+            .into_iter()
+            .map(|origin| {
+                let (a, b) = (small.library_thaw(origin), large.library_thaw(origin));
+                let (fa, fb) = (small.thaw_faults(origin), large.thaw_faults(origin));
+                let path: Vec<String> = self
+                    .results
+                    .iter()
+                    .map(|size| {
+                        format!(
+                            "{:.1} µs ({} faults)",
+                            size.library_thaw(origin) / 1e3,
+                            size.thaw_faults(origin)
+                        )
+                    })
+                    .collect();
+                Target {
+                    name: format!(
+                        "thaw cost flat from {} to {} ({origin})",
+                        small.name, large.name
+                    ),
+                    measured: format!("{}: `init()` + first access, in process", path.join(" → ")),
+                    // Flat: no work that grows with the size. A snapshot
+                    // larger than a page has its header and its root on
+                    // pages of their own: up to 2 more page faults, and at
+                    // most 20 µs more.
+                    met: fb <= fa + 2 && b <= a + 20_000.0,
+                }
+            })
+            .collect()
+    }
+}
+
+/// One row of the targets' table.
+struct Target {
+    name: String,
+    measured: String,
+    met: bool,
+}
+
+/// The section process against the empty one.
+fn section_target(large: &SizeResults) -> Vec<Target> {
+    let (section, section_i) = large.ratio("fastboot_section/1", "empty/1");
+    vec![Target {
+        name: "section path process ≤ 1.2× empty main".into(),
+        measured: format!(
+            "{section:.2}× ({} vs {}); interleaved {}",
+            human_time(large.row("fastboot_section/1").median),
+            human_time(large.row("empty/1").median),
+            times(section_i)
+        ),
+        met: section_i.unwrap_or(section) <= 1.2,
+    }]
+}
+
+/// Against computing the value and against deserializing a file.
+fn speed_targets(large: &SizeResults) -> Vec<Target> {
+    let (cold, _) = large.ratio("lazylock/1", "fastboot_section/1");
+    let compute = large.row("lazylock/1").median - large.row("empty/1").median;
+    let thaw = large.library_thaw("section") / 1e9;
+    let mut targets = vec![Target {
+        name: "≥ 1000× faster than cold compute".into(),
+        measured: format!(
+            "{cold:.0}× process to process (section); the value alone: {} to compute, \
+             {} to thaw ({:.0}×)",
+            human_time(compute),
+            human_time(thaw),
+            compute / thaw
+        ),
+        met: cold >= 1000.0,
+    }];
+    for origin in ORIGINS {
+        let (r, r_i) = large.ratio("bincode/1", &format!("fastboot_{origin}/1"));
+        targets.push(Target {
+            name: format!("≥ 100× faster than serde + bincode ({origin})"),
+            measured: format!("{r:.0}×"),
+            met: r_i.unwrap_or(r) >= 100.0,
+        });
+    }
+    targets
+}
+
+/// Against the same archive included in the program by hand.
+fn rkyv_targets(large: &SizeResults) -> Vec<Target> {
+    let mut targets = Vec::new();
+    for origin in ORIGINS {
+        for lookups in [1, 100] {
+            let (r, r_i) = large.ratio(
+                &format!("fastboot_{origin}/{lookups}"),
+                &format!("rkyv_include/{lookups}"),
+            );
+            let percent = |r: f64| format!("{:+.1}%", (r - 1.0) * 100.0);
+            targets.push(Target {
+                name: format!(
+                    "within 5% of include_bytes! + rkyv ({origin}, {lookups} lookup{})",
+                    if lookups > 1 { "s" } else { "" }
+                ),
+                measured: format!(
+                    "{}; interleaved {}",
+                    percent(r),
+                    r_i.map_or("–".into(), percent)
+                ),
+                met: r_i.unwrap_or(r) <= 1.05,
+            });
+        }
+    }
+    targets
+}
+
+/// The page faults of touching many entries.
+fn faults_target(large: &SizeResults) -> Vec<Target> {
+    let in_process = large
+        .step(false, "section", "100 lookups")
+        .map_or(0, |s| s.faults);
+    let extra = large.extra_faults("fastboot_section");
+    vec![Target {
+        name: "touching 100 of the entries ≤ 200 extra page faults".into(),
+        measured: format!(
+            "section process: {extra} more faults with 100 lookups than with 1 \
+             (include_bytes! + rkyv: {}); in process: {in_process} for the 100 lookups",
+            large.extra_faults("rkyv_include")
+        ),
+        met: extra <= 200,
+    }]
 }
 
 /// The table of whole-process results of one size.
@@ -599,9 +530,11 @@ fn size_table(w: &mut String, size: &SizeResults) {
             human_time(r.median),
             r.median / empty,
             human_time(r.stddev),
-            r.interleaved.map_or("–".into(), |i| human_time(i.0)),
-            r.interleaved
-                .map_or("–".into(), |i| format!("{:.2}×", i.0 / i.1)),
+            r.interleaved.map_or("–".into(), |i| human_time(i.median)),
+            r.interleaved.map_or("–".into(), |i| format!(
+                "{:.2}×",
+                i.median / i.empty_median
+            )),
             r.minor_faults,
             human_bytes(r.peak_rss_kib * 1024),
         );
@@ -615,4 +548,114 @@ fn row_of<'s>(size: &'s SizeResults, id: &str) -> &'s Row {
         .iter()
         .find(|r| r.id == id)
         .unwrap_or_else(|| panic!("no row {id}"))
+}
+
+/// One size's results, for `startup.json`.
+fn size_json(size: &SizeResults) -> Value {
+    json!({
+        "size": size.name,
+        "entries": size.entries,
+        "snapshot_bytes": size.snapshot_bytes,
+        "bincode_bytes": size.bincode_bytes,
+        "programs": size.rows.iter().map(|r| json!({
+            "id": r.id,
+            "name": r.name,
+            "lookups": r.lookups,
+            "median_s": r.median,
+            "mean_s": r.mean,
+            "stddev_s": r.stddev,
+            "runs": r.runs,
+            "interleaved_median_s": r.interleaved.map(|i| i.median),
+            "interleaved_empty_median_s": r.interleaved.map(|i| i.empty_median),
+            "interleaved_runs": r.interleaved.map(|i| i.runs),
+            "minor_faults": r.minor_faults,
+            "major_faults": r.major_faults,
+            "peak_rss_kib": r.peak_rss_kib,
+        })).collect::<Vec<_>>(),
+        "freeze": json!({
+            "wall_s": size.freeze.wall,
+            "computed_s": size.freeze.computed,
+            "archived_s": size.freeze.archived,
+            "peak_rss_kib": size.freeze.peak_rss_kib,
+        }),
+        "breakdown": steps_json(&size.breakdown),
+        "library": steps_json(&size.library),
+    })
+}
+
+/// Steps per origin, for `startup.json`.
+fn steps_json(table: &PerOrigin) -> Value {
+    table
+        .iter()
+        .map(|(origin, steps)| {
+            let steps: Vec<Value> = steps
+                .iter()
+                .map(|s| json!({"step": s.name, "median_ns": s.median_ns, "faults": s.faults}))
+                .collect();
+            (origin.clone(), Value::from(steps))
+        })
+        .collect::<serde_json::Map<_, _>>()
+        .into()
+}
+
+/// The origins of a snapshot, in the tables' order.
+const ORIGINS: [&str; 3] = ["section", "footer", "file"];
+
+/// One size's phase breakdown and library steps.
+fn phase_table(w: &mut String, size: &SizeResults) {
+    let _ = writeln!(
+        w,
+        "### {} ({} entries)\n",
+        size.name,
+        thousands(size.entries)
+    );
+    let _ = writeln!(w, "| step | section | footer | file |");
+    let _ = writeln!(w, "|---|--:|--:|--:|");
+    for name in STEP_ORDER {
+        if ORIGINS.iter().all(|o| size.step(false, o, name).is_none()) {
+            continue;
+        }
+        let cells: Vec<String> = ORIGINS
+            .iter()
+            .map(|o| step_cell(size.step(false, o, name)))
+            .collect();
+        let _ = writeln!(w, "| {name} | {} |", cells.join(" | "));
+        if name == "first page touch (root)" {
+            let totals: Vec<String> = ORIGINS.iter().map(|o| thaw_total(size, o)).collect();
+            let _ = writeln!(w, "| **thaw: the steps above** | {} |", totals.join(" | "));
+        }
+    }
+    let library_steps: Vec<String> = size
+        .library
+        .first()
+        .map(|(_, steps)| steps.iter().map(|s| s.name.clone()).collect())
+        .unwrap_or_default();
+    for name in library_steps {
+        let cells: Vec<String> = ORIGINS
+            .iter()
+            .map(|o| step_cell(size.step(true, o, &name)))
+            .collect();
+        let _ = writeln!(w, "| *library:* {name} | {} |", cells.join(" | "));
+    }
+    let _ = writeln!(w);
+}
+
+/// A step's cell: µs, and page faults in parentheses.
+fn step_cell(step: Option<&Step>) -> String {
+    step.map_or("–".to_owned(), |s| {
+        format!("{:.1} ({})", s.median_ns / 1e3, s.faults)
+    })
+}
+
+/// The thaw's total from `origin`: its steps but the lookups.
+fn thaw_total(size: &SizeResults, origin: &str) -> String {
+    let steps = size
+        .breakdown
+        .iter()
+        .find(|(o, _)| o == origin)
+        .map_or(&[][..], |(_, s)| s);
+    let thaw = || steps.iter().filter(|s| !is_lookup(&s.name));
+    let ns: f64 = thaw().map(|s| s.median_ns).sum();
+    let faults: u64 = thaw().map(|s| s.faults).sum();
+    format!("**{:.1}** ({faults})", ns / 1e3)
 }
