@@ -167,14 +167,18 @@ fn errors_are_one_line_with_status_1() {
 
 #[test]
 fn check_reproducible_names_the_entries_that_depend_on_the_time() {
-    let out = cargo_fastboot(&[
-        "build",
-        "--check-reproducible",
-        "--manifest-path",
-        &manifest(),
-        "--bin",
-        "unstable",
-    ]);
+    let check = |bin: &str| {
+        let manifest = manifest();
+        cargo_fastboot(&[
+            "build",
+            "--check-reproducible",
+            "--manifest-path",
+            &manifest,
+            "--bin",
+            bin,
+        ])
+    };
+    let out = check("unstable");
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(1), "{err}");
     let error = err
@@ -188,14 +192,7 @@ fn check_reproducible_names_the_entries_that_depend_on_the_time() {
     assert!(!error.contains("unstable::stable"), "{error}");
     assert!(error.contains("time, environment, randomness"), "{error}");
 
-    let out = cargo_fastboot(&[
-        "build",
-        "--check-reproducible",
-        "--manifest-path",
-        &manifest(),
-        "--bin",
-        "linked",
-    ]);
+    let out = check("linked");
     assert!(out.status.success(), "{}", stderr(&out));
     assert_thaws_strictly(&last_line(&out), "Section");
 }
