@@ -73,6 +73,15 @@ fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
+/// Asserts that a run succeeded with the computed values, and said on
+/// standard error why it did not thaw (`why`).
+fn assert_computed_because(f: &Fixture, out: &Output, why: &str) {
+    let triple = f.triple.as_deref().unwrap_or("host");
+    assert!(out.status.success(), "{triple}: {}", stderr(out));
+    assert_eq!(values(out), f.expected, "{triple}");
+    assert!(stderr(out).contains(why), "{triple}: {}", stderr(out));
+}
+
 /// The lines about the values, without those about their origin.
 fn values(out: &Output) -> String {
     fixture::values(&stdout(out))
@@ -98,13 +107,7 @@ fn cross_built_programs_freeze_embed_and_thaw_strictly() {
         // Another binary's snapshot: refused in one line, values computed,
         // and strict mode fails.
         let out = run_with_file(&f, &f.linked, &f.plain_snap, "");
-        assert!(out.status.success(), "{triple}: {}", stderr(&out));
-        assert_eq!(values(&out), f.expected, "{triple}");
-        assert!(
-            stderr(&out).contains("produced by another binary"),
-            "{triple}: {}",
-            stderr(&out)
-        );
+        assert_computed_because(&f, &out, "produced by another binary");
         let strict = run_with_file(&f, &f.linked, &f.plain_snap, "strict");
         assert!(!strict.status.success(), "{triple}: strict passed");
 
@@ -115,13 +118,7 @@ fn cross_built_programs_freeze_embed_and_thaw_strictly() {
         bytes[last] ^= 0xff;
         fs::write(&corrupt, &bytes).unwrap();
         let out = run_with_file(&f, &f.linked, &corrupt, "");
-        assert!(out.status.success(), "{triple}: {}", stderr(&out));
-        assert_eq!(values(&out), f.expected, "{triple}");
-        assert!(
-            stderr(&out).contains("checksum mismatch"),
-            "{triple}: {}",
-            stderr(&out)
-        );
+        assert_computed_because(&f, &out, "checksum mismatch");
         assert!(stdout(&out).contains("Computed(Invalid("), "{triple}");
     }
 }
