@@ -24,10 +24,18 @@ mod linux;
 #[cfg(any(target_os = "linux", target_os = "android"))]
 use linux as imp;
 
-#[cfg(not(any(target_os = "linux", target_os = "android")))]
+#[cfg(windows)]
+mod windows;
+#[cfg(windows)]
+use windows as imp;
+
+#[cfg(not(any(target_os = "linux", target_os = "android", windows)))]
 mod unsupported;
-#[cfg(not(any(target_os = "linux", target_os = "android")))]
+#[cfg(not(any(target_os = "linux", target_os = "android", windows)))]
 use unsupported as imp;
+
+#[cfg(any(windows, test))]
+mod pe;
 
 pub(crate) use imp::{
     embedded_section, identity, open_executable, open_untrusted, BEFORE_MAIN, SUPPORTED,
