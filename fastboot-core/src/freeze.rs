@@ -38,9 +38,12 @@ impl fmt::Display for FreezeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Unsupported => f.write_str("no snapshot support on this target"),
-            Self::NoIdentity => {
-                f.write_str("this binary has no GNU build-id note: link it with -Wl,--build-id")
-            }
+            Self::NoIdentity => write!(
+                f,
+                "this binary has no {}: {}",
+                crate::os::IDENTITY,
+                crate::os::IDENTITY_HINT
+            ),
             Self::DuplicateName(name) => write!(
                 f,
                 "two frozen statics are named `{name}` (is one crate linked in two versions?)"

@@ -1,6 +1,6 @@
-//! Embedding a snapshot into an executable: in its `fastboot` section
-//! (loaded with the program, no I/O at startup), or appended after the ELF
-//! image with a footer (works with any linker).
+//! Embedding a snapshot into an executable (ELF, PE or Mach-O): in its
+//! `fastboot` section (loaded with the program, no I/O at startup), or
+//! appended after the image with a footer (works with any linker).
 //!
 //! Both refuse a snapshot that the executable did not produce, replace any
 //! snapshot already embedded, and write the output atomically with the
@@ -10,20 +10,19 @@ use std::fmt;
 use std::path::Path;
 
 use fastboot_core::__private::hex;
-use fastboot_core::__private::section::PLACEHOLDER;
-use fastboot_core::format::{Snapshot, MAGIC};
+use fastboot_core::format::Snapshot;
 
 use crate::appended;
-use crate::elf::Executable;
 use crate::error::{Error, Result};
+use crate::exe::Executable;
 use crate::output::{permissions_of, write_atomically};
 use crate::rewrite;
 
 /// Where to put the snapshot.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Method {
-    /// Replace the contents of the `fastboot` section (needs the linker
-    /// script of [`crate::link()`]).
+    /// Replace the contents of the `fastboot` section (needs
+    /// [`crate::link()`] on Linux and macOS; a PE image gets the section).
     Section,
     /// Append the snapshot and a footer to the file.
     Footer,
@@ -52,35 +51,31 @@ pub fn embed(binary: &Path, snapshot: &Path, output: &Path, method: Method) -> R
 /// cannot be used.
 pub fn choose_method(binary: &Path) -> Result<(Method, Option<String>)> {
     let exe = Executable::open(binary)?;
-    let why_not = match exe.section() {
-        Err(e) => Some(e),
-        Ok(section) if !section.own_segment => Some(Error::NotOwnSegment(binary.to_owned())),
-        Ok(_) => None,
-    };
-    Ok(match why_not {
-        None => (Method::Section, None),
-        Some(why) => (Method::Footer, Some(why.to_string())),
+    Ok(match exe.section_usable() {
+        Ok(()) => (Method::Section, None),
+        Err(why) => (Method::Footer, Some(why.to_string())),
     })
 }
 
 /// Writes `output`: `binary` with the snapshot in its `fastboot` section.
 ///
-/// The section must be alone at the start of the executable's last
-/// loadable segment, as [`crate::link()`] arranges, so that it can take any
-/// length. A snapshot appended to `binary` is dropped. Works in process,
-/// for an executable of any ELF target.
+/// The section must be where it can take any length and the program finds
+/// it: alone at the start of an ELF executable's last loadable segment or
+/// in a Mach-O segment of its own before `__LINKEDIT`, as
+/// [`crate::link()`] arranges; a PE image gets a last section of its own.
+/// A Mach-O executable's code signature is renewed (ad hoc). A snapshot
+/// appended to `binary` is dropped. Works in process, for an executable of
+/// any target.
 pub fn embed_section(binary: &Path, snapshot: &Path, output: &Path) -> Result<()> {
     let exe = Executable::open(binary)?;
-    if !exe.section()?.own_segment {
-        return Err(Error::NotOwnSegment(binary.to_owned()));
-    }
+    exe.section_usable()?;
     let snapshot_bytes = read_file(snapshot)?;
     let snap = parse(snapshot, &snapshot_bytes)?;
     check_producer(&exe, &snap)?;
     let permissions = permissions_of(binary)?;
 
     let image = appended::strip(&exe.bytes, exe.info.extent)?;
-    let result = rewrite::replace_section(image, snap.as_bytes())?;
+    let result = rewrite::replace_section(exe.info.format, image, snap.as_bytes())?;
     check_section_result(&exe, result, snap.as_bytes())
         .and_then(|checked| write_atomically(output, &checked.bytes, Some(permissions)))
 }
@@ -88,8 +83,9 @@ pub fn embed_section(binary: &Path, snapshot: &Path, output: &Path) -> Result<()
 /// Writes `output`: `binary` without any snapshot it had appended, zero
 /// padding to a multiple of 4096 bytes, the snapshot, and a footer.
 ///
-/// Works on any ELF executable. A snapshot in the `fastboot` section would
-/// be found before the footer's, so it is overwritten by the placeholder.
+/// Works on any executable. A snapshot in the `fastboot` section would be
+/// found before the footer's, so it is taken out (see
+/// [`rewrite::clear_section`]).
 pub fn embed_footer(binary: &Path, snapshot: &Path, output: &Path) -> Result<()> {
     let exe = Executable::open(binary)?;
     let snapshot_bytes = read_file(snapshot)?;
@@ -97,16 +93,7 @@ pub fn embed_footer(binary: &Path, snapshot: &Path, output: &Path) -> Result<()>
     check_producer(&exe, &snap)?;
     let permissions = permissions_of(binary)?;
 
-    let mut image = appended::strip(&exe.bytes, exe.info.extent)?.to_vec();
-    if let (Some(section), Some(contents)) = (exe.info.section, exe.section_bytes()) {
-        if contents.starts_with(&MAGIC) {
-            let start = section.offset as usize;
-            let area = &mut image[start..start + contents.len()];
-            area.fill(0);
-            let n = PLACEHOLDER.len().min(area.len());
-            area[..n].copy_from_slice(&PLACEHOLDER[..n]);
-        }
-    }
+    let image = rewrite::clear_section(&exe, appended::strip(&exe.bytes, exe.info.extent)?)?;
     write_atomically(
         output,
         &appended::append(&image, snap.as_bytes()),
@@ -139,8 +126,8 @@ fn read_file(path: &Path) -> Result<Vec<u8>> {
     std::fs::read(path).map_err(Error::at(path))
 }
 
-/// Checks the rewritten executable `bytes`: same build-id, the section
-/// still alone at the start of its segment, holding the snapshot.
+/// Checks the rewritten executable `bytes`: same identity, the section
+/// still where the program finds it, holding the snapshot.
 fn check_section_result(
     original: &Executable,
     bytes: Vec<u8>,
@@ -154,9 +141,9 @@ fn check_section_result(
         ))
     };
     if result.info.build_id != original.info.build_id {
-        return Err(unexpected("its build-id changed"));
+        return Err(unexpected("its identity changed"));
     }
-    if !result.section()?.own_segment {
+    if result.section_usable().is_err() || result.info.section.is_none() {
         return Err(unexpected("the fastboot section left its segment"));
     }
     if result.section_bytes() != Some(snapshot) {

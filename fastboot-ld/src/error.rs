@@ -9,10 +9,11 @@ use fastboot_core::format::FormatError;
 /// Why embedding, reading or building a snapshot failed.
 #[derive(Debug)]
 pub enum Error {
-    /// The file does not start with the ELF magic bytes.
-    NotElf(PathBuf),
-    /// An ELF file this tool cannot handle, or a malformed one.
-    BadElf {
+    /// The file is not an executable this tool reads: not ELF, PE or
+    /// Mach-O.
+    NotExecutable(PathBuf),
+    /// An executable this tool cannot handle, or a malformed one.
+    BadExecutable {
         /// The file.
         path: PathBuf,
         /// What is wrong with it.
@@ -23,8 +24,22 @@ pub enum Error {
     /// The `fastboot` section shares its segment, or is not in the last one,
     /// so it cannot grow in place.
     NotOwnSegment(PathBuf),
-    /// The executable has no GNU build-id note to match snapshots against.
-    NoBuildId(PathBuf),
+    /// The executable has no identity to match snapshots against: a GNU
+    /// build-id (ELF), a CodeView record (PE) or an `LC_UUID` (Mach-O).
+    NoBuildId {
+        /// The executable.
+        path: PathBuf,
+        /// How to give it one.
+        hint: &'static str,
+    },
+    /// The executable cannot hold a snapshot in a `fastboot` section; one
+    /// can be appended instead.
+    SectionUnusable {
+        /// The executable.
+        path: PathBuf,
+        /// Why.
+        why: &'static str,
+    },
     /// The snapshot was frozen by another binary.
     ForeignSnapshot {
         /// Build-id recorded in the snapshot (hex).
@@ -81,8 +96,10 @@ impl Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::NotElf(path) => write!(f, "{}: not an ELF file", path.display()),
-            Error::BadElf { path, why } => write!(f, "{}: {why}", path.display()),
+            Error::NotExecutable(path) => {
+                write!(f, "{}: not an ELF, PE or Mach-O executable", path.display())
+            }
+            Error::BadExecutable { path, why } => write!(f, "{}: {why}", path.display()),
             Error::NoSection(path) => write!(
                 f,
                 "{}: no fastboot section (is the program built with fastboot?)",
@@ -94,9 +111,10 @@ impl fmt::Display for Error {
                  link with fastboot_ld::link() in build.rs, or use --footer",
                 path.display()
             ),
-            Error::NoBuildId(path) => write!(
+            Error::NoBuildId { path, hint } => write!(f, "{}: {hint}", path.display()),
+            Error::SectionUnusable { path, why } => write!(
                 f,
-                "{}: no GNU build-id note: link with -Wl,--build-id",
+                "{}: cannot embed in a fastboot section: {why}; use --footer",
                 path.display()
             ),
             Error::ForeignSnapshot { snapshot, binary } => write!(

@@ -24,9 +24,15 @@ mod embed;
 #[cfg(feature = "tool")]
 mod error;
 #[cfg(feature = "tool")]
+mod exe;
+#[cfg(feature = "tool")]
 mod inspect;
 #[cfg(feature = "tool")]
+mod macho;
+#[cfg(feature = "tool")]
 mod output;
+#[cfg(feature = "tool")]
+mod pe;
 #[cfg(feature = "tool")]
 mod pipeline;
 #[cfg(feature = "tool")]

@@ -16,7 +16,7 @@ use fastboot_ld::{describe, embed, read_snapshot, Method, Result, Runner};
 /// in a freeze run, and thaws them from the snapshot at startup. The
 /// snapshot goes into the executable's `fastboot` section (the program's
 /// build.rs calls `fastboot_ld::link()`) or is appended to
-/// it with a footer (any ELF executable).
+/// it with a footer (any executable: ELF, PE or Mach-O).
 #[derive(Debug, Parser)]
 #[command(name = "cargo-fastboot", bin_name = "cargo fastboot", version)]
 struct Cli {
@@ -210,7 +210,7 @@ struct RequiredMethodArgs {
     /// Embed in the fastboot section (linked with `fastboot_ld::link()`)
     #[arg(long)]
     section: bool,
-    /// Append the snapshot with a footer (any ELF executable)
+    /// Append the snapshot with a footer (any executable)
     #[arg(long)]
     footer: bool,
 }

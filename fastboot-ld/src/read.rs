@@ -9,9 +9,9 @@ use fastboot_core::__private::BuildId;
 use fastboot_core::format::{Snapshot, MAGIC};
 
 use crate::appended;
-use crate::elf::{self, Executable};
 use crate::embed;
 use crate::error::{Error, Result};
+use crate::exe::{Executable, Format};
 
 /// Where a snapshot was found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,13 +65,13 @@ impl Found {
 }
 
 /// Reads the snapshot in `path`: a snapshot file, or the one embedded in
-/// an ELF executable (its section first, then an appended one).
+/// an executable (its section first, then an appended one).
 pub fn read_snapshot(path: &Path) -> Result<Found> {
     let bytes = std::fs::read(path).map_err(Error::at(path))?;
-    if !elf::is_elf(&bytes) {
+    if Format::detect(&bytes).is_none() {
         if !bytes.starts_with(&MAGIC) {
             return Err(Error::Other(format!(
-                "{}: neither an ELF executable nor a fastboot snapshot",
+                "{}: neither an executable nor a fastboot snapshot",
                 path.display()
             )));
         }

@@ -1,37 +1,44 @@
-//! Replacing the contents of the `fastboot` section of an ELF executable,
-//! in process, for any ELF target (object's ELF builder reads the file,
-//! keeps every loaded section at its offset and address, and lays out
-//! what follows them anew).
+//! Putting a snapshot in an executable's `fastboot` section after linking,
+//! in process, for any target of each format, or taking it out.
 
-use object::build::elf::{Builder, SectionData};
+use fastboot_core::__private::section::PLACEHOLDER;
 
-use crate::error::{Error, Result};
-use fastboot_core::__private::section;
+use crate::error::Result;
+use crate::exe::{Executable, Format};
+use crate::{elf, macho, pe};
 
-/// `image` with the contents of its `fastboot` section replaced by
-/// `contents`, and the section's segment resized to hold them.
-///
-/// The section must be alone at the start of the last loaded segment (the
-/// caller checks it), so that growing it moves no other loaded byte.
-pub fn replace_section(image: &[u8], contents: &[u8]) -> Result<Vec<u8>> {
-    let failed = |e: object::build::Error| Error::Other(format!("rewriting the ELF file: {e}"));
-    let mut builder = Builder::read(image).map_err(failed)?;
-    let id = builder
-        .sections
-        .iter()
-        .find(|s| s.name.as_slice() == section::NAME.as_bytes())
-        .map(object::build::elf::Section::id)
-        .ok_or_else(|| Error::Other("the ELF file has no fastboot section".into()))?;
-    let target = builder.sections.get_mut(id);
-    target.sh_size = contents.len() as u64;
-    target.data = SectionData::Data(contents.into());
-    let sections = &builder.sections;
-    for segment in &mut builder.segments {
-        if segment.is_load() && segment.sections.contains(&id) {
-            segment.recalculate_ranges(sections);
-        }
+/// `image` (an executable without appended data) with `contents` in its
+/// `fastboot` section, which grows or shrinks to hold them. The caller has
+/// checked that the section can be used ([`Executable::section_usable`]).
+pub fn replace_section(format: Format, image: &[u8], contents: &[u8]) -> Result<Vec<u8>> {
+    match format {
+        Format::Elf => elf::replace_section(image, contents),
+        Format::Pe => pe::replace_section(image, contents),
+        Format::MachO => macho::replace_section(image, contents),
     }
-    let mut out = Vec::with_capacity(image.len() + contents.len());
-    builder.write(&mut out).map_err(failed)?;
-    Ok(out)
+}
+
+/// `image` (`exe` without appended data) with no snapshot in its
+/// `fastboot` section: the ELF placeholder written over it in place, the
+/// PE section removed, the Mach-O section holding the placeholder.
+pub fn clear_section(exe: &Executable, image: &[u8]) -> Result<Vec<u8>> {
+    let holds_snapshot = exe
+        .section_bytes()
+        .is_some_and(|b| b.starts_with(&fastboot_core::format::MAGIC));
+    let (Some(section), true) = (exe.info.section, holds_snapshot) else {
+        return Ok(image.to_vec());
+    };
+    match exe.info.format {
+        Format::Elf => {
+            let mut image = image.to_vec();
+            let start = section.offset as usize;
+            let area = &mut image[start..start + section.size as usize];
+            area.fill(0);
+            let n = PLACEHOLDER.len().min(area.len());
+            area[..n].copy_from_slice(&PLACEHOLDER[..n]);
+            Ok(image)
+        }
+        Format::Pe => pe::without_section(image),
+        Format::MachO => macho::replace_section(image, &PLACEHOLDER),
+    }
 }

@@ -18,8 +18,8 @@ use fastboot_core::__private::snapshot_beside;
 use fastboot_core::__private::MODE_VAR;
 use fastboot_core::format::{self, HEADER_LEN};
 
-use crate::elf::ElfInfo;
 use crate::error::{Error, Result};
+use crate::exe::Info;
 use crate::run;
 use crate::runner::{self, Runner};
 
@@ -86,9 +86,9 @@ pub fn exec(binary: &Path, args: &[OsString]) -> Result<ExitStatus> {
 }
 
 /// Freezes `binary` into `<binary>.snap` unless it has no frozen statics,
-/// is not an ELF file, or its snapshot there is from this very build.
+/// is not an executable, or its snapshot there is from this very build.
 fn freshen(binary: &Path, runner: &Runner) -> Result<()> {
-    let Ok(info) = ElfInfo::read(binary) else {
+    let Ok(info) = Info::read(binary) else {
         return Ok(());
     };
     let Some(build_id) = info.build_id.filter(|_| info.has_frozen_statics) else {

@@ -137,7 +137,7 @@ fn errors_are_one_line_with_status_1() {
                 f.linked_snap.to_str().unwrap(),
                 "--footer",
             ],
-            "notes.txt: not an ELF file",
+            "notes.txt: not an ELF, PE or Mach-O executable",
         ),
         (
             &[

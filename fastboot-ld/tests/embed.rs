@@ -131,7 +131,7 @@ fn a_snapshot_from_another_binary_is_refused() {
 }
 
 #[test]
-fn a_file_that_is_not_elf_is_refused() {
+fn a_file_that_is_not_an_executable_is_refused() {
     let f = fixture();
     let dir = scratch("not-elf");
     let text = dir.join("notes.txt");
@@ -142,8 +142,10 @@ fn a_file_that_is_not_elf_is_refused() {
         embed_footer(&text, &f.linked_snap, &out),
     ] {
         let err = result.unwrap_err();
-        assert!(matches!(err, Error::NotElf(_)), "{err}");
-        assert!(err.to_string().ends_with("notes.txt: not an ELF file"));
+        assert!(matches!(err, Error::NotExecutable(_)), "{err}");
+        assert!(err
+            .to_string()
+            .ends_with("notes.txt: not an ELF, PE or Mach-O executable"));
     }
     // And a non-snapshot is refused as a snapshot.
     let err = embed_footer(&f.linked, &text, &out).unwrap_err();

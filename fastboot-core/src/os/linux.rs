@@ -13,6 +13,9 @@ use crate::identity::build_id_note;
 use crate::source::section::PLACEHOLDER;
 
 pub(crate) const SUPPORTED: bool = true;
+pub(crate) const IDENTITY: &str = "GNU build-id note";
+pub(crate) const IDENTITY_HINT: &str =
+    "link it with -Wl,--build-id (fastboot_ld::link() in build.rs does)";
 
 #[cfg(target_pointer_width = "64")]
 type Phdr = libc::Elf64_Phdr;

@@ -6,7 +6,8 @@
 //! - [`BEFORE_MAIN`]: code run before `main`, where the platform has a way,
 //!   which does a freeze or verify run (see [`crate::run_exiting_modes`]);
 //! - [`identity`]: the running program's identity, which snapshots are
-//!   matched against;
+//!   matched against ([`IDENTITY`] says what it is, [`IDENTITY_HINT`] how
+//!   to give a program one);
 //! - [`embedded_section`]: the bytes where the embedded section's snapshot
 //!   would be, mapped by the loader with the program;
 //! - [`open_executable`]: the running executable's file, for an appended
@@ -38,7 +39,8 @@ use unsupported as imp;
 mod pe;
 
 pub(crate) use imp::{
-    embedded_section, identity, open_executable, open_untrusted, BEFORE_MAIN, SUPPORTED,
+    embedded_section, identity, open_executable, open_untrusted, BEFORE_MAIN, IDENTITY,
+    IDENTITY_HINT, SUPPORTED,
 };
 
 /// Maps `len` bytes of `file` from `offset`, read-only and private, for the

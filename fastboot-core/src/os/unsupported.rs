@@ -8,6 +8,8 @@ use std::io;
 use std::path::Path;
 
 pub(crate) const SUPPORTED: bool = false;
+pub(crate) const IDENTITY: &str = "identity";
+pub(crate) const IDENTITY_HINT: &str = "no snapshot support on this target";
 
 /// Nothing runs before `main` here: `fastboot::init()` handles a freeze or
 /// verify run (which fails: snapshots are not supported).

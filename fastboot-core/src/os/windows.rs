@@ -18,6 +18,9 @@ use super::pe::{self, Headers, Range};
 use crate::source::section::NAME;
 
 pub(crate) const SUPPORTED: bool = true;
+pub(crate) const IDENTITY: &str = "CodeView record";
+pub(crate) const IDENTITY_HINT: &str = "call fastboot_ld::link() in build.rs (GNU ld and lld \
+     write one with -Wl,--build-id; link.exe and lld-link with a PDB)";
 
 #[link(name = "kernel32")]
 extern "system" {

@@ -79,7 +79,8 @@ impl fmt::Display for SnapshotError {
             Self::Format { origin, error } => write!(f, "{origin}: {error}"),
             Self::NoIdentity(origin) => write!(
                 f,
-                "{origin}: this binary has no GNU build-id to match it against"
+                "{origin}: this binary has no {} to match it against",
+                crate::os::IDENTITY
             ),
             Self::Foreign {
                 origin,

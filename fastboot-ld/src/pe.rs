@@ -1,0 +1,362 @@
+//! PE executables (Windows): their facts, read with `object`, and the
+//! `fastboot` section, added after linking as the image's last section.
+//!
+//! A section added last moves nothing: every other section keeps its file
+//! offset and address, so no relocation, import or debug record changes.
+//! Its data goes at the end of the file (after any COFF symbol table); its
+//! header into the room linkers leave after the section table. The loader
+//! maps it read-only with the program, where the program finds it by name.
+//! The identity is the CodeView record's GUID and age, as the program reads
+//! it from its loaded headers.
+
+use std::path::Path;
+
+use fastboot_core::__private::{section, BuildId};
+use object::pe::{
+    ImageNtHeaders32, ImageNtHeaders64, IMAGE_DIRECTORY_ENTRY_SECURITY,
+    IMAGE_SCN_CNT_INITIALIZED_DATA, IMAGE_SCN_MEM_READ,
+};
+use object::read::pe::{ImageNtHeaders, ImageOptionalHeader, PeFile};
+use object::{FileKind, LittleEndian as LE, Object, ReadRef};
+
+use crate::error::{Error, Result};
+use crate::exe::{FastbootSection, Format, Info};
+
+/// The output section that `fastboot_ld::link()`'s PE script gathers the
+/// registry into: its name, cut to the 8 bytes a PE section name holds.
+const REGISTRY_SECTION: &[u8; 8] = b".linkme_";
+/// The registry's size with no entry: linkme's start and stop markers.
+const EMPTY_REGISTRY_LEN: u32 = 16;
+const SECTION_HEADER_LEN: usize = 40;
+/// Offsets in the file header, from the NT headers' start.
+const NUMBER_OF_SECTIONS: usize = 4 + 2;
+/// Offsets in the optional header (the same in PE32 and PE32+).
+const SIZE_OF_INITIALIZED_DATA: usize = 8;
+const SIZE_OF_IMAGE: usize = 56;
+const CHECK_SUM: usize = 64;
+
+/// Reads the facts of the PE file `bytes`, read from `path`.
+pub fn parse<'data, R: ReadRef<'data>>(path: &Path, bytes: R) -> Result<Info> {
+    let malformed = |e: object::read::Error| Error::BadExecutable {
+        path: path.to_owned(),
+        why: format!("malformed PE file: {e}"),
+    };
+    match FileKind::parse(bytes).map_err(malformed)? {
+        FileKind::Pe64 => parse_as::<ImageNtHeaders64, R>(bytes).map_err(malformed),
+        FileKind::Pe32 => parse_as::<ImageNtHeaders32, R>(bytes).map_err(malformed),
+        _ => Err(Error::NotExecutable(path.to_owned())),
+    }
+}
+
+fn parse_as<'data, Pe: ImageNtHeaders, R: ReadRef<'data>>(bytes: R) -> object::read::Result<Info> {
+    let file = PeFile::<Pe, R>::parse(bytes)?;
+    let layout = Layout::of(&file);
+    let build_id = file.pdb_info()?.and_then(|cv| {
+        let mut id = [0u8; 20];
+        id[..16].copy_from_slice(&cv.guid());
+        id[16..].copy_from_slice(&cv.age().to_le_bytes());
+        BuildId::new(&id)
+    });
+    let table = file.section_table();
+    let count = table.len();
+    let mut section = None;
+    let mut has_frozen_statics = false;
+    for (index, header) in table.iter().enumerate() {
+        if header.name == name_field(section::NAME) {
+            let (offset, size) = header.pe_file_range();
+            section = Some(FastbootSection {
+                offset: offset.into(),
+                size: u64::from(header.virtual_size.get(LE).min(size)),
+                addr: header.virtual_address.get(LE).into(),
+                own_segment: index + 1 == count && u64::from(offset) >= layout.extent_before_last,
+            });
+        }
+        if &header.name == REGISTRY_SECTION {
+            has_frozen_statics |= header.virtual_size.get(LE) > EMPTY_REGISTRY_LEN;
+        }
+    }
+    let section_obstacle = if layout.signed {
+        Some("the executable is signed (embed, then sign)")
+    } else if section.is_none() && !layout.room_for_a_section {
+        Some("no room for another section header")
+    } else {
+        None
+    };
+    Ok(Info {
+        format: Format::Pe,
+        build_id,
+        section,
+        section_obstacle,
+        extent: layout.extent,
+        has_frozen_statics,
+    })
+}
+
+/// Where a PE file's parts lie.
+struct Layout {
+    /// Where the image ends: headers, sections' data, symbol and string
+    /// tables, certificates.
+    extent: u64,
+    /// The same without the last section's data.
+    extent_before_last: u64,
+    /// Whether it carries an Authenticode signature, which any change
+    /// breaks.
+    signed: bool,
+    /// Whether another section header fits before the first section's data.
+    room_for_a_section: bool,
+}
+
+impl Layout {
+    fn of<'data, Pe: ImageNtHeaders, R: ReadRef<'data>>(file: &PeFile<'data, Pe, R>) -> Self {
+        let nt = file.nt_headers();
+        let optional = nt.optional_header();
+        let headers_len = u64::from(optional.size_of_headers());
+        let table = file.section_table();
+        let ends: Vec<u64> = table
+            .iter()
+            .map(|s| {
+                let (offset, size) = s.pe_file_range();
+                u64::from(offset) + u64::from(size)
+            })
+            .collect();
+        let symbols = {
+            let header = nt.file_header();
+            let at = u64::from(header.pointer_to_symbol_table.get(LE));
+            let table_end = at + 18 * u64::from(header.number_of_symbols.get(LE));
+            let strings = file
+                .data()
+                .read_at::<object::U32<LE>>(table_end)
+                .map_or(0, |len| u64::from(len.get(LE)));
+            if at == 0 {
+                0
+            } else {
+                table_end + strings
+            }
+        };
+        let certificates = file
+            .data_directories()
+            .get(IMAGE_DIRECTORY_ENTRY_SECURITY)
+            .map_or(0, |d| {
+                // Its "address" is a file offset.
+                u64::from(d.virtual_address.get(LE)) + u64::from(d.size.get(LE))
+            });
+        let rest = [headers_len, symbols, certificates];
+        let before_last = ends.iter().rev().skip(1).chain(&rest).copied().max();
+        let table_end = file.dos_header().nt_headers_offset() as usize
+            + size_of::<Pe>()
+            + optional_directories_len(file)
+            + table.len() * SECTION_HEADER_LEN;
+        let first_data = table
+            .iter()
+            .map(|s| u64::from(s.pointer_to_raw_data.get(LE)))
+            .filter(|&offset| offset != 0)
+            .min()
+            .unwrap_or(headers_len);
+        Layout {
+            extent: ends.iter().chain(&rest).copied().max().unwrap_or(0),
+            extent_before_last: before_last.unwrap_or(0),
+            signed: certificates != 0,
+            room_for_a_section: (table_end + SECTION_HEADER_LEN) as u64
+                <= headers_len.min(first_data),
+        }
+    }
+}
+
+/// The length of the optional header past its fixed part: its data
+/// directories.
+fn optional_directories_len<'data, Pe: ImageNtHeaders, R: ReadRef<'data>>(
+    file: &PeFile<'data, Pe, R>,
+) -> usize {
+    let declared = usize::from(
+        file.nt_headers()
+            .file_header()
+            .size_of_optional_header
+            .get(LE),
+    );
+    declared.saturating_sub(size_of::<Pe::ImageOptionalHeader>())
+}
+
+/// `name` as a section header's 8-byte name field.
+fn name_field(name: &str) -> [u8; 8] {
+    let mut field = [0u8; 8];
+    let n = name.len().min(8);
+    field[..n].copy_from_slice(&name.as_bytes()[..n]);
+    field
+}
+
+/// `image` with `contents` as its `fastboot` section: the last section,
+/// replacing any `fastboot` section it had, readable and not writable.
+pub fn replace_section(image: &[u8], contents: &[u8]) -> Result<Vec<u8>> {
+    let mut out = without_section(image)?;
+    let pe = Headers::read(&out)?;
+    if !pe.layout.room_for_a_section {
+        return Err(Error::Other(
+            "the PE file has no room for another section header".into(),
+        ));
+    }
+    let file_len = round_up(contents.len() as u64, pe.file_alignment);
+    let start = round_up(out.len() as u64, pe.file_alignment);
+    let rva = round_up(pe.image_end, pe.section_alignment);
+    let fits_u32 = |v: u64| u32::try_from(v).ok();
+    let (Some(start32), Some(rva32), Some(file_len32), Some(len32)) = (
+        fits_u32(start),
+        fits_u32(rva),
+        fits_u32(file_len),
+        fits_u32(contents.len() as u64),
+    ) else {
+        return Err(Error::Other(
+            "the snapshot is too large for a PE section".into(),
+        ));
+    };
+    let Some(image_size) = fits_u32(round_up(rva + contents.len() as u64, pe.section_alignment))
+    else {
+        return Err(Error::Other(
+            "the snapshot is too large for a PE image".into(),
+        ));
+    };
+
+    let mut header = [0u8; SECTION_HEADER_LEN];
+    header[..8].copy_from_slice(&name_field(section::NAME));
+    header[8..12].copy_from_slice(&len32.to_le_bytes());
+    header[12..16].copy_from_slice(&rva32.to_le_bytes());
+    header[16..20].copy_from_slice(&file_len32.to_le_bytes());
+    header[20..24].copy_from_slice(&start32.to_le_bytes());
+    let flags = IMAGE_SCN_CNT_INITIALIZED_DATA | IMAGE_SCN_MEM_READ;
+    header[36..40].copy_from_slice(&flags.0.to_le_bytes());
+    let at = pe.table_end;
+    out[at..at + SECTION_HEADER_LEN].copy_from_slice(&header);
+    put_u16(&mut out, pe.nt + NUMBER_OF_SECTIONS, pe.count + 1);
+    put_u32(&mut out, pe.optional + SIZE_OF_IMAGE, image_size);
+    let data_size = get_u32(&out, pe.optional + SIZE_OF_INITIALIZED_DATA);
+    put_u32(
+        &mut out,
+        pe.optional + SIZE_OF_INITIALIZED_DATA,
+        data_size.saturating_add(file_len32),
+    );
+
+    out.resize(start as usize, 0);
+    out.extend_from_slice(contents);
+    out.resize((start + file_len) as usize, 0);
+    if get_u32(&out, pe.optional + CHECK_SUM) != 0 {
+        let sum = checksum(&out, pe.optional + CHECK_SUM);
+        put_u32(&mut out, pe.optional + CHECK_SUM, sum);
+    }
+    Ok(out)
+}
+
+/// `image` without its `fastboot` section, if it has one: its header
+/// removed and its data cut from the end of the file.
+pub fn without_section(image: &[u8]) -> Result<Vec<u8>> {
+    let pe = Headers::read(image)?;
+    let last = pe.table_end.checked_sub(SECTION_HEADER_LEN);
+    let is_ours = |at: usize| image[at..at + 8] == name_field(section::NAME);
+    if let Some(at) = (pe.table_start..pe.table_end)
+        .step_by(SECTION_HEADER_LEN)
+        .find(|&at| is_ours(at))
+    {
+        if Some(at) != last {
+            return Err(Error::Other(
+                "the PE file's fastboot section is not its last section".into(),
+            ));
+        }
+    }
+    let mut out = image[..pe.layout.extent as usize].to_vec();
+    let Some(at) = last.filter(|&at| is_ours(at)) else {
+        return Ok(out);
+    };
+    out[at..at + SECTION_HEADER_LEN].fill(0);
+    put_u16(&mut out, pe.nt + NUMBER_OF_SECTIONS, pe.count - 1);
+    out.truncate(pe.layout.extent_before_last as usize);
+    let rest = Headers::read(&out)?;
+    let image_size = round_up(rest.image_end, rest.section_alignment);
+    put_u32(&mut out, rest.optional + SIZE_OF_IMAGE, image_size as u32);
+    Ok(out)
+}
+
+/// The offsets in a PE file that adding or removing a section changes.
+struct Headers {
+    nt: usize,
+    optional: usize,
+    table_start: usize,
+    table_end: usize,
+    count: u16,
+    file_alignment: u64,
+    section_alignment: u64,
+    /// The end of the last section in memory (RVA).
+    image_end: u64,
+    layout: Layout,
+}
+
+impl Headers {
+    fn read(image: &[u8]) -> Result<Self> {
+        let malformed = |e: object::read::Error| Error::Other(format!("malformed PE file: {e}"));
+        match FileKind::parse(image).map_err(malformed)? {
+            FileKind::Pe64 => Self::read_as::<ImageNtHeaders64>(image).map_err(malformed),
+            FileKind::Pe32 => Self::read_as::<ImageNtHeaders32>(image).map_err(malformed),
+            _ => Err(Error::Other("not a PE file".into())),
+        }
+    }
+
+    fn read_as<Pe: ImageNtHeaders>(image: &[u8]) -> object::read::Result<Self> {
+        let file = PeFile::<Pe, &[u8]>::parse(image)?;
+        let nt = file.dos_header().nt_headers_offset() as usize;
+        let optional = nt + 4 + 20;
+        let table_start =
+            optional + size_of::<Pe::ImageOptionalHeader>() + optional_directories_len(&file);
+        let table = file.section_table();
+        let header = file.nt_headers().optional_header();
+        let image_end = table
+            .iter()
+            .map(|s| {
+                let size = s.virtual_size.get(LE).max(s.size_of_raw_data.get(LE));
+                u64::from(s.virtual_address.get(LE)) + u64::from(size)
+            })
+            .max()
+            .unwrap_or(0);
+        Ok(Headers {
+            nt,
+            optional,
+            table_start,
+            table_end: table_start + table.len() * SECTION_HEADER_LEN,
+            count: table.len() as u16,
+            file_alignment: u64::from(header.file_alignment()).max(1),
+            section_alignment: u64::from(header.section_alignment()).max(1),
+            image_end,
+            layout: Layout::of(&file),
+        })
+    }
+}
+
+fn round_up(value: u64, alignment: u64) -> u64 {
+    value.next_multiple_of(alignment)
+}
+
+fn get_u32(bytes: &[u8], at: usize) -> u32 {
+    u32::from_le_bytes(bytes[at..at + 4].try_into().expect("4 bytes"))
+}
+
+fn put_u32(bytes: &mut [u8], at: usize, value: u32) {
+    bytes[at..at + 4].copy_from_slice(&value.to_le_bytes());
+}
+
+fn put_u16(bytes: &mut [u8], at: usize, value: u16) {
+    bytes[at..at + 2].copy_from_slice(&value.to_le_bytes());
+}
+
+/// The PE checksum of `image`, whose checksum field is at `field`: the
+/// 16-bit one's-complement-style sum of the file (the field counted as
+/// zero) plus its length, as `imagehlp`'s `CheckSumMappedFile` computes it.
+fn checksum(image: &[u8], field: usize) -> u32 {
+    let mut sum: u64 = 0;
+    for (i, pair) in image.chunks(2).enumerate() {
+        let at = i * 2;
+        if (field..field + 4).contains(&at) {
+            continue;
+        }
+        let word = u16::from_le_bytes([pair[0], pair.get(1).copied().unwrap_or(0)]);
+        sum += u64::from(word);
+        sum = (sum & 0xffff) + (sum >> 16);
+    }
+    sum = (sum & 0xffff) + (sum >> 16);
+    (sum as u32).wrapping_add(image.len() as u32)
+}
