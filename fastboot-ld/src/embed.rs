@@ -14,7 +14,8 @@ use fastboot_core::format::Snapshot;
 
 use crate::appended;
 use crate::error::{Error, Result};
-use crate::exe::Executable;
+use crate::exe::{Executable, Format};
+use crate::macho;
 use crate::output::{permissions_of, write_atomically};
 use crate::rewrite;
 
@@ -145,6 +146,9 @@ fn check_section_result(
     }
     if result.section_usable().is_err() || result.info.section.is_none() {
         return Err(unexpected("the fastboot section left its segment"));
+    }
+    if result.info.format == Format::MachO {
+        macho::check_signature(&result.bytes)?;
     }
     if result.section_bytes() != Some(snapshot) {
         return Err(unexpected(

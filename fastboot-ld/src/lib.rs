@@ -18,6 +18,8 @@ mod appended;
 #[cfg(feature = "tool")]
 mod cargo;
 #[cfg(feature = "tool")]
+mod codesign;
+#[cfg(feature = "tool")]
 mod elf;
 #[cfg(feature = "tool")]
 mod embed;

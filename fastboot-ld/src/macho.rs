@@ -1,8 +1,14 @@
-//! Mach-O executables (macOS): their facts, read with `object`.
+//! Mach-O executables (macOS): their facts, read with `object`, and the
+//! `fastboot` section's contents replaced after linking.
 //!
 //! The `fastboot` section is `__FASTBOOT,__fastboot`, alone in a segment of
 //! its own, which ld64 places after the data segments and before
-//! `__LINKEDIT`. The identity is the `LC_UUID` that ld64 always writes.
+//! `__LINKEDIT`. Growing it moves `__LINKEDIT` (symbols, fixups, export
+//! trie, signature), which nothing addresses but its own load commands'
+//! file offsets: those are shifted. The code signature covers every page
+//! before it, so it is computed anew (see [`crate::codesign`]), keeping its
+//! identifier and flags. The identity is the `LC_UUID` that ld64 always
+//! writes, which no change here touches.
 
 use std::path::Path;
 
@@ -11,6 +17,7 @@ use object::macho::{MachHeader64, SegmentCommand64};
 use object::read::macho::{MachHeader, Section as _, Segment as _};
 use object::{Endianness, ReadRef};
 
+use crate::codesign;
 use crate::error::{Error, Result};
 use crate::exe::{FastbootSection, Format, Info};
 
@@ -99,9 +106,469 @@ pub fn parse<'data, R: ReadRef<'data>>(path: &Path, bytes: R) -> Result<Info> {
     })
 }
 
-/// `image` with `contents` in its `fastboot` section.
-pub fn replace_section(_image: &[u8], _contents: &[u8]) -> Result<Vec<u8>> {
-    Err(Error::Other(
-        "embedding in a Mach-O section is not implemented yet; use --footer".into(),
-    ))
+/// Segments start on 16 KiB pages on arm64 (a multiple of x86-64's 4 KiB).
+const PAGE: u64 = 0x4000;
+const LC_SEGMENT_64: u32 = 0x19;
+const LC_CODE_SIGNATURE: u32 = 0x1d;
+/// The load commands that hold file offsets into `__LINKEDIT`, and where
+/// in each command those 32-bit offsets are.
+const LINKEDIT_OFFSETS: &[(u32, &[usize])] = &[
+    (0x2, &[8, 16]),                     // LC_SYMTAB
+    (0xb, &[32, 40, 48, 56, 64, 72]),    // LC_DYSYMTAB
+    (0x22, &[8, 16, 24, 32, 40]),        // LC_DYLD_INFO
+    (0x8000_0022, &[8, 16, 24, 32, 40]), // LC_DYLD_INFO_ONLY
+    (LC_CODE_SIGNATURE, &[8]),
+    (0x1e, &[8]),        // LC_SEGMENT_SPLIT_INFO
+    (0x26, &[8]),        // LC_FUNCTION_STARTS
+    (0x29, &[8]),        // LC_DATA_IN_CODE
+    (0x2b, &[8]),        // LC_DYLIB_CODE_SIGN_DRS
+    (0x2e, &[8]),        // LC_LINKER_OPTIMIZATION_HINT
+    (0x36, &[8]),        // LC_ATOM_INFO
+    (0x8000_0033, &[8]), // LC_DYLD_EXPORTS_TRIE
+    (0x8000_0034, &[8]), // LC_DYLD_CHAINED_FIXUPS
+];
+
+/// A segment load command, by its place in the file.
+#[derive(Debug, Clone, Copy)]
+struct SegmentAt {
+    /// Offset of the load command.
+    at: usize,
+    vmaddr: u64,
+    fileoff: u64,
+    filesize: u64,
+}
+
+/// The load commands that replacing the section reads or changes.
+#[derive(Debug)]
+struct Commands {
+    /// Every load command: its offset and `cmd`.
+    all: Vec<(usize, u32)>,
+    text: SegmentAt,
+    fastboot: SegmentAt,
+    /// Offset of the `__fastboot` section header.
+    section_at: usize,
+    linkedit: SegmentAt,
+    /// Offset of `LC_CODE_SIGNATURE`, and the signature's file range.
+    signature: Option<(usize, u64, u64)>,
+}
+
+fn u32_at(b: &[u8], at: usize) -> Result<u32> {
+    b.get(at..at + 4)
+        .map(|w| u32::from_le_bytes(w.try_into().expect("4 bytes")))
+        .ok_or_else(|| Error::Other("truncated Mach-O load commands".into()))
+}
+
+fn u64_at(b: &[u8], at: usize) -> Result<u64> {
+    Ok(u64::from(u32_at(b, at)?) | u64::from(u32_at(b, at + 4)?) << 32)
+}
+
+fn put_u32(b: &mut [u8], at: usize, v: u32) {
+    b[at..at + 4].copy_from_slice(&v.to_le_bytes());
+}
+
+fn put_u64(b: &mut [u8], at: usize, v: u64) {
+    b[at..at + 8].copy_from_slice(&v.to_le_bytes());
+}
+
+impl Commands {
+    fn read(image: &[u8]) -> Result<Self> {
+        if !is_macho(image) {
+            return Err(Error::Other("not a 64-bit Mach-O file".into()));
+        }
+        let count = u32_at(image, 16)?;
+        let mut all = Vec::new();
+        let (mut text, mut fastboot, mut linkedit, mut section_at, mut signature) =
+            (None, None, None, None, None);
+        let mut at = 32;
+        for _ in 0..count {
+            let (cmd, size) = (u32_at(image, at)?, u32_at(image, at + 4)? as usize);
+            if size < 8 {
+                return Err(Error::Other("malformed Mach-O load command".into()));
+            }
+            all.push((at, cmd));
+            if cmd == LC_SEGMENT_64 {
+                let name: &[u8; 16] = image[at + 8..at + 24].try_into().expect("16 bytes");
+                let segment = SegmentAt {
+                    at,
+                    vmaddr: u64_at(image, at + 24)?,
+                    fileoff: u64_at(image, at + 40)?,
+                    filesize: u64_at(image, at + 48)?,
+                };
+                match trimmed(name) {
+                    b"__TEXT" => text = Some(segment),
+                    LINKEDIT => linkedit = Some(segment),
+                    SEGMENT => {
+                        fastboot = Some(segment);
+                        let sections = u32_at(image, at + 64)? as usize;
+                        section_at = (0..sections).map(|i| at + 72 + i * 80).find(|&s| {
+                            image.get(s..s + 16).is_some_and(|n| {
+                                trimmed(n.try_into().expect("16 bytes")) == SECTION
+                            })
+                        });
+                    }
+                    _ => {}
+                }
+            } else if cmd == LC_CODE_SIGNATURE {
+                signature = Some((
+                    at,
+                    u64::from(u32_at(image, at + 8)?),
+                    u64::from(u32_at(image, at + 12)?),
+                ));
+            }
+            at += size;
+        }
+        let missing = |what: &str| Error::Other(format!("the Mach-O file has no {what}"));
+        Ok(Commands {
+            all,
+            text: text.ok_or_else(|| missing("__TEXT segment"))?,
+            fastboot: fastboot.ok_or_else(|| missing("__FASTBOOT segment"))?,
+            section_at: section_at.ok_or_else(|| missing("__fastboot section"))?,
+            linkedit: linkedit.ok_or_else(|| missing("__LINKEDIT segment"))?,
+            signature,
+        })
+    }
+}
+
+/// `image` with `contents` in its `fastboot` section, `__LINKEDIT` moved
+/// to follow it, and its code signature, if it has one, renewed.
+///
+/// The caller has checked that the section is alone in its segment, which
+/// `__LINKEDIT`, the last segment, follows.
+pub fn replace_section(image: &[u8], contents: &[u8]) -> Result<Vec<u8>> {
+    let commands = Commands::read(image)?;
+    let Commands {
+        fastboot, linkedit, ..
+    } = commands;
+    let linkedit_end = linkedit.fileoff + linkedit.filesize;
+    let signing = match commands.signature {
+        None => None,
+        Some((_, offset, size)) => {
+            if offset + size != linkedit_end {
+                return Err(Error::Other(
+                    "the Mach-O code signature does not end __LINKEDIT".into(),
+                ));
+            }
+            let old = &image[offset as usize..linkedit_end as usize];
+            let (identifier, flags) = codesign::identifier_and_flags(old)
+                .ok_or_else(|| Error::Other("the Mach-O code signature cannot be read".into()))?;
+            let text = commands.text;
+            Some(codesign::Signing {
+                identifier,
+                flags,
+                exec_segment: (text.fileoff, text.fileoff + text.filesize),
+            })
+        }
+    };
+    let kept_end = commands
+        .signature
+        .map_or(linkedit_end, |(_, offset, _)| offset);
+
+    let size = (contents.len() as u64).next_multiple_of(PAGE);
+    let new_linkedit = fastboot.fileoff + size;
+    let mut out = image[..fastboot.fileoff as usize].to_vec();
+    out.extend_from_slice(contents);
+    out.resize(new_linkedit as usize, 0);
+    out.extend_from_slice(&image[linkedit.fileoff as usize..kept_end as usize]);
+
+    // The section and its segment take the new length.
+    put_u64(&mut out, commands.section_at + 40, contents.len() as u64);
+    put_u64(&mut out, fastboot.at + 32, size);
+    put_u64(&mut out, fastboot.at + 48, size);
+    // `__LINKEDIT` moves, and so does everything in it.
+    put_u64(&mut out, linkedit.at + 24, fastboot.vmaddr + size);
+    put_u64(&mut out, linkedit.at + 40, new_linkedit);
+    let shift = |offset: u32| -> Result<u32> {
+        u32::try_from(i128::from(offset) + i128::from(new_linkedit) - i128::from(linkedit.fileoff))
+            .map_err(|_| Error::Other("the Mach-O file would exceed 4 GiB".into()))
+    };
+    for &(at, cmd) in &commands.all {
+        let Some((_, fields)) = LINKEDIT_OFFSETS.iter().find(|(c, _)| *c == cmd) else {
+            continue;
+        };
+        for &field in *fields {
+            let offset = u32_at(&out, at + field)?;
+            if offset != 0 {
+                put_u32(&mut out, at + field, shift(offset)?);
+            }
+        }
+    }
+
+    if let (Some(signing), Some((at, _, _))) = (signing, commands.signature) {
+        let code_limit = out.len();
+        let signature_len = codesign::signature_len(code_limit, &signing.identifier);
+        put_u32(&mut out, at + 8, code_limit as u32);
+        put_u32(&mut out, at + 12, signature_len as u32);
+        let filesize = (code_limit + signature_len) as u64 - new_linkedit;
+        put_u64(&mut out, linkedit.at + 48, filesize);
+        put_u64(&mut out, linkedit.at + 32, filesize.next_multiple_of(PAGE));
+        let signature = codesign::sign(&out, &signing);
+        out.extend_from_slice(&signature);
+    }
+    Ok(out)
+}
+
+/// Checks that the code signature of `image`, if it has one, signs it.
+pub fn check_signature(image: &[u8]) -> Result<()> {
+    let Some((_, offset, size)) = Commands::read(image)?.signature else {
+        return Ok(());
+    };
+    let (offset, end) = (offset as usize, (offset + size) as usize);
+    let signature = image
+        .get(offset..end)
+        .ok_or_else(|| Error::Other("the Mach-O code signature lies past the file's end".into()))?;
+    codesign::verify(&image[..offset], signature)
+        .map_err(|why| Error::Other(format!("the Mach-O code signature is invalid: {why}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::exe::{Executable, Format};
+    use crate::read::{read_snapshot, Location};
+    use fastboot_core::__private::section::PLACEHOLDER;
+    use fastboot_core::format::{self, EntryData};
+
+    const BASE: u64 = 0x1_0000_0000;
+    const UUID: [u8; 16] = *b"fastboot-macho-1";
+    const LC_UUID: u32 = 0x1b;
+    const LC_SYMTAB: u32 = 0x2;
+
+    fn segment(name: &str, vmaddr: u64, fileoff: u64, filesize: u64, prot: u32) -> Vec<u8> {
+        let mut c = vec![0u8; 72];
+        put_u32(&mut c, 0, LC_SEGMENT_64);
+        put_u32(&mut c, 4, 72);
+        c[8..8 + name.len()].copy_from_slice(name.as_bytes());
+        put_u64(&mut c, 24, vmaddr);
+        put_u64(&mut c, 32, filesize.next_multiple_of(PAGE));
+        put_u64(&mut c, 40, fileoff);
+        put_u64(&mut c, 48, filesize);
+        put_u32(&mut c, 56, prot);
+        put_u32(&mut c, 60, prot);
+        c
+    }
+
+    fn with_section(
+        mut command: Vec<u8>,
+        name: &str,
+        addr: u64,
+        size: u64,
+        offset: u32,
+    ) -> Vec<u8> {
+        let segname = command[8..24].to_vec();
+        let mut s = vec![0u8; 80];
+        s[..name.len()].copy_from_slice(name.as_bytes());
+        s[16..32].copy_from_slice(&segname);
+        put_u64(&mut s, 32, addr);
+        put_u64(&mut s, 40, size);
+        put_u32(&mut s, 48, offset);
+        command.extend_from_slice(&s);
+        let len = command.len() as u32;
+        put_u32(&mut command, 4, len);
+        put_u32(&mut command, 64, 1);
+        command
+    }
+
+    fn command(cmd: u32, fields: &[u32]) -> Vec<u8> {
+        let mut c = Vec::new();
+        for v in [cmd, 8 + 4 * fields.len() as u32].iter().chain(fields) {
+            c.extend_from_slice(&v.to_le_bytes());
+        }
+        c
+    }
+
+    /// An arm64 executable as ld64 lays one out with `fastboot_ld::link()`:
+    /// `__TEXT`, `__FASTBOOT` holding the placeholder, `__LINKEDIT` with a
+    /// symbol table and, if `signed`, a linker-signed ad-hoc signature.
+    fn synthetic(signed: bool) -> Vec<u8> {
+        let linkedit = 2 * PAGE;
+        let symbols = b"\x01\0\0\0\x0f\x01\0\0\0\x10\0\0\x01\0\0\0";
+        let strings = b"\0_main\0\0\0\0\0\0\0\0\0\0";
+        let code_limit = linkedit + 32;
+        let identifier = "synthetic-5f3a";
+        let signature_len = codesign::signature_len(code_limit as usize, identifier) as u64;
+        let linkedit_size = 32 + if signed { signature_len } else { 0 };
+        let mut uuid = command(LC_UUID, &[0; 4]);
+        uuid[8..24].copy_from_slice(&UUID);
+        let mut commands = vec![
+            with_section(
+                segment("__TEXT", BASE, 0, PAGE, 5),
+                "__text",
+                BASE + 0x1000,
+                0x100,
+                0x1000,
+            ),
+            with_section(
+                segment("__FASTBOOT", BASE + PAGE, PAGE, PAGE, 1),
+                "__fastboot",
+                BASE + PAGE,
+                PLACEHOLDER.len() as u64,
+                PAGE as u32,
+            ),
+            segment("__LINKEDIT", BASE + linkedit, linkedit, linkedit_size, 1),
+            uuid,
+            command(LC_SYMTAB, &[linkedit as u32, 1, linkedit as u32 + 16, 16]),
+        ];
+        if signed {
+            commands.push(command(
+                LC_CODE_SIGNATURE,
+                &[code_limit as u32, signature_len as u32],
+            ));
+        }
+        let mut image = vec![0u8; 32];
+        put_u32(&mut image, 0, 0xfeed_facf);
+        put_u32(&mut image, 4, 0x0100_000c); // arm64
+        put_u32(&mut image, 12, 2); // MH_EXECUTE
+        put_u32(&mut image, 16, commands.len() as u32);
+        put_u32(
+            &mut image,
+            20,
+            commands.iter().map(Vec::len).sum::<usize>() as u32,
+        );
+        for c in &commands {
+            image.extend_from_slice(c);
+        }
+        image.resize(0x1000, 0);
+        image.extend((0..0x100).map(|i| i as u8));
+        image.resize(PAGE as usize, 0);
+        image.extend_from_slice(&PLACEHOLDER);
+        image.resize(linkedit as usize, 0);
+        image.extend_from_slice(symbols);
+        image.extend_from_slice(strings);
+        if signed {
+            let signing = codesign::Signing {
+                identifier: identifier.into(),
+                flags: codesign::LINKER_SIGNED_AD_HOC,
+                exec_segment: (0, PAGE),
+            };
+            let signature = codesign::sign(&image, &signing);
+            image.extend_from_slice(&signature);
+        }
+        image
+    }
+
+    /// The bytes of `image`'s symbol name table, found by its `LC_SYMTAB`.
+    fn strings(image: &[u8]) -> &[u8] {
+        let commands = Commands::read(image).unwrap();
+        let (at, _) = commands
+            .all
+            .iter()
+            .find(|(_, cmd)| *cmd == LC_SYMTAB)
+            .unwrap();
+        let offset = u32_at(image, at + 16).unwrap() as usize;
+        &image[offset..offset + 16]
+    }
+
+    fn parse(image: &[u8]) -> Executable {
+        Executable::from_bytes("synthetic".as_ref(), image.to_vec()).unwrap()
+    }
+
+    #[test]
+    fn a_synthetic_executable_is_read_like_ld64_output() {
+        let exe = parse(&synthetic(true));
+        assert_eq!(exe.info.format, Format::MachO);
+        assert_eq!(exe.build_id().unwrap().as_bytes(), UUID);
+        let section = exe.info.section.unwrap();
+        assert!(section.own_segment, "{section:?}");
+        assert_eq!(exe.section_bytes(), Some(&PLACEHOLDER[..]));
+        assert_eq!(exe.section_usable().ok(), Some(()));
+        check_signature(&exe.bytes).unwrap();
+    }
+
+    #[test]
+    fn growing_the_section_moves_linkedit_and_renews_the_signature() {
+        let original = synthetic(true);
+        let contents: Vec<u8> = (0..40_000u32).map(|i| (i % 253) as u8).collect();
+        let grown = replace_section(&original, &contents).unwrap();
+
+        let exe = parse(&grown);
+        assert_eq!(exe.section_bytes(), Some(&contents[..]));
+        assert!(exe.info.section.unwrap().own_segment);
+        assert_eq!(exe.build_id().unwrap().as_bytes(), UUID);
+        assert_eq!(
+            strings(&grown),
+            strings(&original),
+            "symbols moved with __LINKEDIT"
+        );
+        check_signature(&grown).unwrap();
+        let commands = Commands::read(&grown).unwrap();
+        let (linkedit, fastboot) = (commands.linkedit, commands.fastboot);
+        assert_eq!(
+            linkedit.fileoff,
+            fastboot.fileoff + contents.len().next_multiple_of(PAGE as usize) as u64
+        );
+        assert_eq!(linkedit.fileoff % PAGE, 0);
+        assert_eq!(linkedit.vmaddr - BASE, linkedit.fileoff);
+        assert_eq!(linkedit.fileoff + linkedit.filesize, grown.len() as u64);
+
+        // Any change after signing is caught.
+        let mut tampered = grown.clone();
+        tampered[PAGE as usize + 5] ^= 1;
+        assert!(check_signature(&tampered).is_err());
+
+        // Putting the placeholder back gives the original bytes.
+        assert_eq!(replace_section(&grown, &PLACEHOLDER).unwrap(), original);
+    }
+
+    #[test]
+    fn an_unsigned_executable_stays_unsigned() {
+        let original = synthetic(false);
+        let grown = replace_section(&original, &[9u8; 20_000]).unwrap();
+        assert!(Commands::read(&grown).unwrap().signature.is_none());
+        assert_eq!(strings(&grown), strings(&original));
+        assert_eq!(parse(&grown).section_bytes(), Some(&[9u8; 20_000][..]));
+    }
+
+    #[test]
+    fn a_segment_between_fastboot_and_linkedit_is_refused() {
+        let mut image = synthetic(false);
+        // Rename __LINKEDIT: __FASTBOOT is then followed by another segment.
+        let at = Commands::read(&image).unwrap().linkedit.at;
+        image[at + 8..at + 18].copy_from_slice(b"__OTHERSEG");
+        let exe = parse(&image);
+        assert!(!exe.info.section.unwrap().own_segment);
+        assert!(matches!(exe.section_usable(), Err(Error::NotOwnSegment(_))));
+    }
+
+    #[test]
+    fn embedding_and_reading_back_through_the_public_api() {
+        let dir = std::env::temp_dir().join(format!("fastboot-macho-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let (binary, snapshot, output) = (dir.join("app"), dir.join("app.snap"), dir.join("out"));
+        std::fs::write(&binary, synthetic(true)).unwrap();
+        let entry = EntryData {
+            name: "app::table",
+            fingerprint: 7,
+            bytes: &[0u8; 64],
+        };
+        std::fs::write(&snapshot, format::write(&UUID, &[entry]).unwrap()).unwrap();
+
+        crate::embed::embed_section(&binary, &snapshot, &output).unwrap();
+        let found = read_snapshot(&output).unwrap();
+        assert!(
+            matches!(found.location, Location::Section { .. }),
+            "{:?}",
+            found.location
+        );
+        assert_eq!(found.snapshot().unwrap().producer(), UUID);
+        check_signature(&std::fs::read(&output).unwrap()).unwrap();
+
+        // Appending instead takes the snapshot out of the section.
+        crate::embed::embed_footer(&output, &snapshot, &output).unwrap();
+        let found = read_snapshot(&output).unwrap();
+        assert!(
+            matches!(found.location, Location::Footer { .. }),
+            "{:?}",
+            found.location
+        );
+        assert_eq!(
+            parse(&std::fs::read(&output).unwrap()[..found_image_len(&output)]).section_bytes(),
+            Some(&PLACEHOLDER[..])
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// The length of the image at `path`, without what was appended.
+    fn found_image_len(path: &std::path::Path) -> usize {
+        Executable::open(path).unwrap().info.extent as usize
+    }
 }

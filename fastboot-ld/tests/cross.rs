@@ -1,5 +1,6 @@
 //! The whole loop for other targets, cross-built on this machine and run
-//! through cargo's runner for them (e.g. qemu-user for aarch64 Linux):
+//! through cargo's runner for them (qemu-user for aarch64 Linux, wine for
+//! Windows):
 //! `cargo fastboot build` freezes and embeds (section and footer), the
 //! results thaw strictly with the computed values, another binary's
 //! snapshot is refused and a corrupt snapshot file is computed.

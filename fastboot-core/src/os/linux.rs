@@ -3,14 +3,15 @@
 //! constructor in `.init_array`.
 
 use std::ffi::c_int;
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::io;
-use std::os::unix::fs::OpenOptionsExt;
-use std::path::Path;
 use std::sync::OnceLock;
 
+use super::loaded_bytes;
 use crate::identity::build_id_note;
 use crate::source::section::PLACEHOLDER;
+
+pub(crate) use super::unix::open_untrusted;
 
 pub(crate) const SUPPORTED: bool = true;
 pub(crate) const IDENTITY: &str = "GNU build-id note";
@@ -96,30 +97,6 @@ pub(crate) fn embedded_section() -> Option<&'static [u8]> {
 /// The running executable, even if its path has since been replaced.
 pub(crate) fn open_executable() -> io::Result<File> {
     File::open("/proc/self/exe")
-}
-
-/// Opens `path` for reading without blocking, so that a FIFO named by
-/// mistake is rejected by its type rather than waited on forever.
-pub(crate) fn open_untrusted(path: &Path) -> io::Result<File> {
-    OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NONBLOCK)
-        .open(path)
-}
-
-/// Views `len` bytes of the program's loaded image at `addr`.
-///
-/// # Safety
-/// `addr..addr + len` must lie in a segment of the main program that the
-/// loader mapped readable (so `addr` is not null: nothing is mapped at page
-/// zero) and that nothing writes to for the rest of the process: a
-/// read-only segment. The main program is never unmapped.
-unsafe fn loaded_bytes(addr: usize, len: usize) -> &'static [u8] {
-    // SAFETY: the caller guarantees the bytes are mapped, readable, not
-    // null and never written, so a shared `'static` slice of them is valid.
-    // The pointer is built from an address the loader reported, not derived
-    // from any Rust allocation, hence exposed provenance.
-    unsafe { std::slice::from_raw_parts(std::ptr::with_exposed_provenance::<u8>(addr), len) }
 }
 
 /// The main program's load bias and program headers.

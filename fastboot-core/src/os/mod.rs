@@ -25,23 +25,64 @@ mod linux;
 #[cfg(any(target_os = "linux", target_os = "android"))]
 use linux as imp;
 
+#[cfg(target_os = "macos")]
+mod macos;
+#[cfg(target_os = "macos")]
+use macos as imp;
+
 #[cfg(windows)]
 mod windows;
 #[cfg(windows)]
 use windows as imp;
 
-#[cfg(not(any(target_os = "linux", target_os = "android", windows)))]
+#[cfg(not(any(
+    target_os = "linux",
+    target_os = "android",
+    target_os = "macos",
+    windows
+)))]
 mod unsupported;
-#[cfg(not(any(target_os = "linux", target_os = "android", windows)))]
+#[cfg(not(any(
+    target_os = "linux",
+    target_os = "android",
+    target_os = "macos",
+    windows
+)))]
 use unsupported as imp;
 
+#[cfg(any(target_os = "macos", test))]
+mod macho;
 #[cfg(any(windows, test))]
 mod pe;
+#[cfg(any(target_os = "linux", target_os = "android", target_os = "macos"))]
+mod unix;
 
 pub(crate) use imp::{
     embedded_section, identity, open_executable, open_untrusted, BEFORE_MAIN, IDENTITY,
     IDENTITY_HINT, SUPPORTED,
 };
+
+/// Views `len` bytes of the running executable's image at `addr`, as the
+/// loader mapped them.
+///
+/// # Safety
+/// `addr..addr + len` must lie in the executable's image, mapped readable
+/// (so `addr` is not null: nothing is mapped at page zero), in a part that
+/// nothing writes to for the rest of the process: its headers or a
+/// read-only segment. The executable is never unmapped.
+#[cfg(any(
+    target_os = "linux",
+    target_os = "android",
+    target_os = "macos",
+    windows
+))]
+unsafe fn loaded_bytes(addr: usize, len: usize) -> &'static [u8] {
+    // SAFETY: the caller guarantees the bytes are mapped, readable, not
+    // null and never written, so a shared `'static` slice of them is valid.
+    // The address comes from the loader, not from any Rust allocation,
+    // hence exposed provenance.
+    unsafe { std::slice::from_raw_parts(std::ptr::with_exposed_provenance::<u8>(addr), len) }
+}
 
 /// Maps `len` bytes of `file` from `offset`, read-only and private, for the
 /// life of the process (the mapping is leaked). `offset` need not be

@@ -14,6 +14,7 @@ use std::io;
 use std::path::Path;
 use std::sync::OnceLock;
 
+use super::loaded_bytes;
 use super::pe::{self, Headers, Range};
 use crate::source::section::NAME;
 
@@ -117,18 +118,4 @@ fn read_main_image() -> Option<Image> {
     // length.
     let headers = Headers::parse(unsafe { loaded_bytes(base, len) })?;
     Some(Image { base, headers })
-}
-
-/// Views `len` bytes of the executable's loaded image at `addr`.
-///
-/// # Safety
-/// `addr..addr + len` must lie in the executable's image, mapped readable,
-/// and nothing may write to it for the rest of the process: its headers or
-/// a read-only section. The executable is never unloaded.
-unsafe fn loaded_bytes(addr: usize, len: usize) -> &'static [u8] {
-    // SAFETY: the caller guarantees the bytes are mapped, readable, not
-    // null and never written, so a shared `'static` slice of them is valid.
-    // The address comes from the loader, not from any Rust allocation,
-    // hence exposed provenance.
-    unsafe { std::slice::from_raw_parts(std::ptr::with_exposed_provenance::<u8>(addr), len) }
 }
