@@ -13,7 +13,7 @@
 use std::path::Path;
 
 use fastboot_core::__private::BuildId;
-use object::macho::{MachHeader64, SegmentCommand64};
+use object::macho::{MachHeader64, SegmentCommand64, VM_PROT_WRITE};
 use object::read::macho::{MachHeader, Section as _, Segment as _};
 use object::{Endianness, ReadRef};
 
@@ -64,6 +64,7 @@ pub fn parse<'data, R: ReadRef<'data>>(path: &Path, bytes: R) -> Result<Info> {
     segments.sort_by_key(|(s, _)| s.fileoff.get(endian));
 
     let mut section = None;
+    let mut writable = false;
     let mut has_frozen_statics = false;
     for (i, &(segment, data)) in segments.iter().enumerate() {
         let sections = segment.sections(endian, data).map_err(malformed)?;
@@ -78,6 +79,9 @@ pub fn parse<'data, R: ReadRef<'data>>(path: &Path, bytes: R) -> Result<Info> {
         let Some(s) = sections.iter().find(|s| trimmed(&s.sectname) == SECTION) else {
             continue;
         };
+        if ((segment.initprot.get(endian) | segment.maxprot.get(endian)) & VM_PROT_WRITE).0 != 0 {
+            writable = true;
+        }
         let next_is_linkedit = segments
             .get(i + 1)
             .is_some_and(|(next, _)| trimmed(&next.segname) == LINKEDIT)
@@ -100,7 +104,10 @@ pub fn parse<'data, R: ReadRef<'data>>(path: &Path, bytes: R) -> Result<Info> {
         format: Format::MachO,
         build_id,
         section,
-        section_obstacle: None,
+        section_obstacle: writable.then_some(
+            "its __FASTBOOT segment is writable, so the program would not trust it: \
+             link with fastboot_ld::link() in build.rs (-segprot __FASTBOOT r r)",
+        ),
         extent,
         has_frozen_statics,
     })
@@ -507,6 +514,15 @@ mod tests {
 
         // Putting the placeholder back gives the original bytes.
         assert_eq!(replace_section(&grown, &PLACEHOLDER).unwrap(), original);
+    }
+
+    #[test]
+    fn a_writable_fastboot_segment_is_refused() {
+        let mut image = synthetic(false);
+        let at = Commands::read(&image).unwrap().fastboot.at;
+        put_u32(&mut image, at + 56, 3);
+        let err = parse(&image).section_usable().unwrap_err();
+        assert!(err.to_string().contains("segment is writable"), "{err}");
     }
 
     #[test]
