@@ -17,7 +17,8 @@ use crate::say;
 pub enum FreezeError {
     /// Snapshots are not supported on this target.
     Unsupported,
-    /// The binary has no identity (GNU build-id) to tie a snapshot to.
+    /// The binary has no identity (GNU build-id, CodeView record or
+    /// `LC_UUID`) to tie a snapshot to.
     NoIdentity,
     /// Two frozen statics have the same name.
     DuplicateName(String),

@@ -1,4 +1,6 @@
-//! The identity a snapshot is tied to: the GNU build-id of the program that
+//! The identity a snapshot is tied to, called its build-id whatever the
+//! platform: the GNU build-id (ELF), the CodeView record's GUID and age
+//! (PE) or the `LC_UUID` (Mach-O) of the program that
 //! froze it, which changes with any change of its code or data.
 
 use std::fmt::{self, Write as _};
@@ -7,8 +9,8 @@ use crate::format::MAX_PRODUCER_LEN;
 
 const NT_GNU_BUILD_ID: u32 = 3;
 
-/// A GNU build-id: a hash of the linked program, different for any change
-/// of its code or data.
+/// A build-id (see the module): an identity of the linked program, different
+/// for any change of its code or data.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct BuildId {
     len: u8,

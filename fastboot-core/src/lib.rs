@@ -64,8 +64,8 @@ use config::Mode;
 /// Without it, each value is still thawed (or computed) at its first use:
 /// `init` only moves the checks to the start. Freeze and verify runs
 /// (`FASTBOOT_FREEZE`, `FASTBOOT=verify`) need no call at all on Linux,
-/// where they happen before `main` (in test harnesses and benchmarks too);
-/// on other targets `init` does them.
+/// Windows and macOS, where they happen before `main` (in test harnesses and
+/// benchmarks too); on other targets `init` does them.
 pub fn init() {
     run_exiting_modes();
     match config::mode() {

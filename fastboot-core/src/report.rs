@@ -10,7 +10,7 @@ use crate::source::SnapshotError;
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Origin {
-    /// The executable's own `fastboot` ELF section, mapped by the loader.
+    /// The executable's own `fastboot` section, mapped by the loader.
     Section,
     /// A snapshot appended to the executable, found through its footer.
     Footer,

@@ -1,10 +1,12 @@
 //! Build-time side of [fastboot](https://docs.rs/fastboot).
 //!
-//! - [`mod@link`]: the linker script that gives the `fastboot` section its own
-//!   segment, for a program's build script. It is all that is built with
-//!   `default-features = false`, and has no dependency.
+//! - [`mod@link`]: what the linker needs to give a program an identity and a
+//!   `fastboot` section that can be filled after linking, for a program's
+//!   build script. It is all that is built with `default-features = false`,
+//!   and has no dependency.
 //! - With the `tool` feature (on by default): embedding a snapshot into an
-//!   executable of any ELF target ([`embed_section`], [`embed_footer`]),
+//!   ELF, PE or Mach-O executable of any target ([`embed_section`],
+//!   [`embed_footer`]),
 //!   reading it back ([`read_snapshot`]) and describing it ([`describe`]),
 //!   and running programs as cargo would for their target ([`Runner`]);
 //!   and the `cargo fastboot` command.

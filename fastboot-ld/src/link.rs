@@ -1,5 +1,5 @@
-//! Linking a program so that its snapshot can be embedded in place: call
-//! [`link`] from the program's build script.
+//! Linking a program so that its snapshot can be matched to it and
+//! embedded in place: call [`link`] from the program's build script.
 //!
 //! ```no_run
 //! // in build.rs's `fn main`:

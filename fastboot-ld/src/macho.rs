@@ -435,7 +435,7 @@ mod tests {
             image.extend_from_slice(c);
         }
         image.resize(0x1000, 0);
-        image.extend((0..0x100).map(|i| i as u8));
+        image.extend(0..=255u8);
         image.resize(PAGE as usize, 0);
         image.extend_from_slice(&PLACEHOLDER);
         image.resize(linkedit as usize, 0);
@@ -528,10 +528,11 @@ mod tests {
     #[test]
     fn an_unsigned_executable_stays_unsigned() {
         let original = synthetic(false);
-        let grown = replace_section(&original, &[9u8; 20_000]).unwrap();
+        let contents = vec![9u8; 20_000];
+        let grown = replace_section(&original, &contents).unwrap();
         assert!(Commands::read(&grown).unwrap().signature.is_none());
         assert_eq!(strings(&grown), strings(&original));
-        assert_eq!(parse(&grown).section_bytes(), Some(&[9u8; 20_000][..]));
+        assert_eq!(parse(&grown).section_bytes(), Some(&contents[..]));
     }
 
     #[test]

@@ -15,7 +15,7 @@
 //! 32      8     checksum of header (this field zeroed), table and names
 //! 40      4     producer id length
 //! 44      4     reserved (zero)
-//! 48      64    producer id: the GNU build-id of the binary that froze it
+//! 48      64    producer id: the build-id of the binary that froze it
 //! 112     16    fastboot version that wrote it (UTF-8, zero padded)
 //! 128     48*n  entry table, sorted by name
 //! ...           names area (UTF-8, concatenated)
@@ -480,7 +480,8 @@ impl<'a> Snapshot<'a> {
         self.bytes
     }
 
-    /// The GNU build-id of the binary that wrote this snapshot.
+    /// The build-id of the binary that wrote this snapshot (see
+    /// [`BuildId`](crate::__private::BuildId)).
     pub fn producer(&self) -> &'a [u8] {
         &self.bytes[field::PRODUCER..][..get_u32(self.bytes, field::PRODUCER_LEN) as usize]
     }

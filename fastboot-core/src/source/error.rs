@@ -39,7 +39,8 @@ pub enum SnapshotError {
         /// What is wrong with them.
         error: FormatError,
     },
-    /// This program has no identity (GNU build-id) to match it against.
+    /// This program has no identity (GNU build-id, CodeView record or
+    /// `LC_UUID`) to match it against.
     NoIdentity(Origin),
     /// Written by another program (or another build of this one).
     Foreign {

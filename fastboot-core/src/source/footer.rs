@@ -26,11 +26,15 @@ pub(crate) fn find() -> Result<Option<Candidate>, SnapshotError> {
         return Err(SnapshotError::Misaligned { offset });
     }
     let len = usize::try_from(len).map_err(|_| SnapshotError::TooLarge(Origin::Footer))?;
-    // SAFETY: the file is the very executable this process runs (even if its
-    // path has since been replaced), which the operating system refuses to
-    // open for writing while it runs (ETXTBSY on Linux), so the mapped bytes
-    // cannot change or shrink; the range lies inside the file (checked by
-    // `decode`).
+    // SAFETY: the range lies inside the file (checked by `decode`), and the
+    // file is the very executable this process runs (even if its path has
+    // since been replaced). Linux and Windows refuse to open it for writing
+    // while it runs (ETXTBSY, a sharing violation), so the mapped bytes
+    // cannot change or shrink. macOS does not refuse, but kills a program
+    // rewritten in place as soon as it pages in code whose signature no
+    // longer matches, so executables there are replaced (a new file renamed
+    // over the old one, which leaves this mapping intact), never rewritten:
+    // the contract snapshot files have everywhere.
     let bytes = unsafe { os::map(&file, offset, len) }.map_err(fail(Origin::Footer))?;
     Ok(Some(Candidate {
         bytes,
