@@ -85,8 +85,9 @@ pub fn embed_section(binary: &Path, snapshot: &Path, output: &Path) -> Result<()
 /// padding to a multiple of 4096 bytes, the snapshot, and a footer.
 ///
 /// Works on any executable. A snapshot in the `fastboot` section would be
-/// found before the footer's, so it is taken out (see
-/// [`rewrite::clear_section`]).
+/// found before the footer's, so it is taken out: the placeholder is
+/// written over it (ELF, Mach-O, whose signature is renewed), or the
+/// section removed (PE).
 pub fn embed_footer(binary: &Path, snapshot: &Path, output: &Path) -> Result<()> {
     let exe = Executable::open(binary)?;
     let snapshot_bytes = read_file(snapshot)?;
