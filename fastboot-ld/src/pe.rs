@@ -17,16 +17,19 @@ use object::pe::{
     IMAGE_SCN_CNT_INITIALIZED_DATA, IMAGE_SCN_MEM_READ,
 };
 use object::read::pe::{ImageNtHeaders, ImageOptionalHeader, PeFile};
-use object::{FileKind, LittleEndian as LE, Object, ReadRef};
+use object::{FileKind, LittleEndian as LE, Object, ObjectSection, ReadRef};
 
 use crate::error::{Error, Result};
 use crate::exe::{FastbootSection, Format, Info};
 
 /// The output section that `fastboot_ld::link()`'s PE script gathers the
-/// registry into: its name, cut to the 8 bytes a PE section name holds.
-const REGISTRY_SECTION: &[u8; 8] = b".linkme_";
+/// registry into, and its name cut to the 8 bytes a section header holds
+/// (GNU ld writes the whole name in the COFF string table, if it keeps
+/// one, and `/<offset>` in the header).
+const REGISTRY_SECTION: &str = ".linkme_ENTRIES";
+const REGISTRY_SECTION_CUT: &[u8; 8] = b".linkme_";
 /// The registry's size with no entry: linkme's start and stop markers.
-const EMPTY_REGISTRY_LEN: u32 = 16;
+const EMPTY_REGISTRY_LEN: u64 = 16;
 const SECTION_HEADER_LEN: usize = 40;
 /// Offsets in the file header, from the NT headers' start.
 const NUMBER_OF_SECTIONS: usize = 4 + 2;
@@ -60,7 +63,6 @@ fn parse_as<'data, Pe: ImageNtHeaders, R: ReadRef<'data>>(bytes: R) -> object::r
     let table = file.section_table();
     let count = table.len();
     let mut section = None;
-    let mut has_frozen_statics = false;
     for (index, header) in table.iter().enumerate() {
         if header.name == name_field(section::NAME) {
             let (offset, size) = header.pe_file_range();
@@ -71,10 +73,12 @@ fn parse_as<'data, Pe: ImageNtHeaders, R: ReadRef<'data>>(bytes: R) -> object::r
                 own_segment: index + 1 == count && u64::from(offset) >= layout.extent_before_last,
             });
         }
-        if &header.name == REGISTRY_SECTION {
-            has_frozen_statics |= header.virtual_size.get(LE) > EMPTY_REGISTRY_LEN;
-        }
     }
+    let has_frozen_statics = file.sections().any(|s| {
+        let name = s.name_bytes().unwrap_or_default();
+        (name == REGISTRY_SECTION.as_bytes() || name == REGISTRY_SECTION_CUT)
+            && s.size() > EMPTY_REGISTRY_LEN
+    });
     let section_obstacle = if layout.signed {
         Some("the executable is signed (embed, then sign)")
     } else if section.is_none() && !layout.room_for_a_section {
