@@ -256,6 +256,18 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn the_headers_length_is_found_in_steps_within_what_is_read() {
+        // As `windows.rs` reads them: the DOS header, then the NT headers up
+        // to `SizeOfHeaders`, then all the headers.
+        let bytes = image(&[(".rdata", 0x1000, b"data", false)], None);
+        let nt = nt_headers_offset(&bytes[..DOS_HEADER_LEN]).unwrap();
+        let len = headers_len(&bytes[..nt + NT_PREFIX_LEN], nt).unwrap();
+        assert_eq!(len, 0x400);
+        assert!(Headers::parse(&bytes[..len]).is_some());
+        assert_eq!(headers_len(&bytes[..nt + NT_PREFIX_LEN - 1], nt), None);
+    }
+
+    #[test]
     fn a_debug_directory_outside_read_only_data_is_not_trusted() {
         let directory = debug_directory(0x2000, 24);
         let bytes = image(
