@@ -9,9 +9,15 @@
 //! values, `report()` says why, and strict mode and freezing fail with that
 //! reason.
 //!
-//! The targets are named by `FASTBOOT_CROSS_TARGETS` and, for those with no
-//! snapshot support, `FASTBOOT_COMPUTE_ONLY_TARGETS` (comma-separated),
-//! with their linker and runner configured as cargo expects them
+//! A target whose programs can be linked here but not run (macOS, linked by
+//! LLVM's ld64.lld through `tests/macos/ld64.sh`) cannot freeze: a snapshot
+//! with the program's identity is written by the test, embedded in the
+//! section (the signature renewed and checked) and appended, and read back.
+//!
+//! The targets are named by `FASTBOOT_CROSS_TARGETS`, for those with no
+//! snapshot support `FASTBOOT_COMPUTE_ONLY_TARGETS`, and for those linked
+//! only `FASTBOOT_LINK_ONLY_TARGETS` (comma-separated), with their linker
+//! and runner configured as cargo expects them
 //! (`CARGO_TARGET_<TRIPLE>_LINKER`, `_RUNNER`); `.ci/run` sets them all.
 //! Without them these tests check nothing and say so.
 
@@ -21,7 +27,10 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use fastboot_core::format::{self, EntryData};
+use fastboot_ld::{embed_footer, embed_section, read_snapshot, Error, Location};
 use fixture::{compile, cross_fixture, stdout, Fixture};
+use object::Object;
 
 /// The targets listed in the environment variable `var`.
 fn targets(var: &str) -> Vec<String> {
@@ -162,5 +171,70 @@ fn without_snapshot_support_values_compute_and_strict_mode_says_why() {
             assert_eq!(out.status.code(), Some(1), "{triple}: {env:?}");
             assert!(stderr(&out).contains(reason), "{triple}: {}", stderr(&out));
         }
+    }
+}
+
+#[test]
+fn programs_linked_but_not_run_take_a_snapshot_in_their_section_and_stay_signed() {
+    for triple in targets("FASTBOOT_LINK_ONLY_TARGETS") {
+        let compiled = compile("release", Some(&triple));
+        let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("link-only-{triple}"));
+        fs::create_dir_all(&dir).unwrap();
+        // The snapshot a freeze run would write, with the program's identity.
+        let snapshot_of = |program: &Path, name: &str| {
+            let bytes = fs::read(program).unwrap();
+            let id = object::File::parse(&*bytes).unwrap().mach_uuid().unwrap();
+            let id = id.unwrap_or_else(|| panic!("{triple}: {} has no LC_UUID", program.display()));
+            let archive = [42u8; 100_000];
+            let entry = EntryData {
+                name: "main::squares",
+                fingerprint: 1,
+                bytes: &archive,
+            };
+            let path = dir.join(name);
+            fs::write(&path, format::write(&id, &[entry]).unwrap()).unwrap();
+            (path, id)
+        };
+        let (snapshot, id) = snapshot_of(&compiled.linked, "linked.snap");
+
+        // In the section: `embed_section` checks the result's signature.
+        let section = dir.join("section");
+        embed_section(&compiled.linked, &snapshot, &section).unwrap();
+        let found = read_snapshot(&section).unwrap();
+        assert!(
+            matches!(found.location, Location::Section { .. }),
+            "{triple}: {:?}",
+            found.location
+        );
+        assert_eq!(found.snapshot().unwrap().producer(), id, "{triple}");
+        assert_eq!(found.binary_build_id.unwrap().as_bytes(), id, "{triple}");
+        assert_eq!(found.bytes, fs::read(&snapshot).unwrap(), "{triple}");
+
+        // Appended instead, the section's snapshot is taken out.
+        let footer = dir.join("footer");
+        embed_footer(&section, &snapshot, &footer).unwrap();
+        let found = read_snapshot(&footer).unwrap();
+        assert!(
+            matches!(found.location, Location::Footer { .. }),
+            "{triple}: {:?}",
+            found.location
+        );
+
+        // Another program's snapshot is refused.
+        let (foreign, _) = snapshot_of(&compiled.plain, "plain.snap");
+        let err = embed_section(&compiled.linked, &foreign, &dir.join("foreign")).unwrap_err();
+        assert!(
+            matches!(err, Error::ForeignSnapshot { .. }),
+            "{triple}: {err}"
+        );
+
+        // Without `fastboot_ld::link()` the section's segment is writable,
+        // which the program would not trust: only appending is offered.
+        let err = embed_section(&compiled.plain, &foreign, &dir.join("plain")).unwrap_err();
+        assert!(
+            err.to_string().contains("fastboot_ld::link()"),
+            "{triple}: {err}"
+        );
+        embed_footer(&compiled.plain, &foreign, &dir.join("plain")).unwrap();
     }
 }
