@@ -185,7 +185,7 @@ fn programs_linked_but_not_run_take_a_snapshot_in_their_section_and_stay_signed(
             let bytes = fs::read(program).unwrap();
             let id = object::File::parse(&*bytes).unwrap().mach_uuid().unwrap();
             let id = id.unwrap_or_else(|| panic!("{triple}: {} has no LC_UUID", program.display()));
-            let archive = [42u8; 100_000];
+            let archive = vec![42u8; 100_000];
             let entry = EntryData {
                 name: "main::squares",
                 fingerprint: 1,
