@@ -43,11 +43,7 @@ static SECTION: [u8; 16] = PLACEHOLDER;
 /// own. Every registry entry refers to it, so it is linked with them.
 #[used]
 #[link_section = ".init_array"]
-pub(crate) static BEFORE_MAIN: extern "C" fn() = before_main;
-
-extern "C" fn before_main() {
-    crate::run_exiting_modes();
-}
+pub(crate) static BEFORE_MAIN: extern "C" fn() = super::before_main;
 
 /// The GNU build-id of the running program, if it was linked with one.
 pub(crate) fn identity() -> Option<&'static [u8]> {

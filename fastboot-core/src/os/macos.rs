@@ -39,11 +39,7 @@ static SECTION: [u8; 16] = PLACEHOLDER;
 /// Every registry entry refers to it, so it is linked with them.
 #[used]
 #[link_section = "__DATA,__mod_init_func,mod_init_funcs"]
-pub(crate) static BEFORE_MAIN: extern "C" fn() = before_main;
-
-extern "C" fn before_main() {
-    crate::run_exiting_modes();
-}
+pub(crate) static BEFORE_MAIN: extern "C" fn() = super::before_main;
 
 /// The executable's `LC_UUID`.
 pub(crate) fn identity() -> Option<&'static [u8]> {

@@ -62,6 +62,17 @@ pub(crate) use imp::{
     IDENTITY_HINT, SUPPORTED,
 };
 
+/// What [`BEFORE_MAIN`] runs, where a platform runs code before `main`.
+#[cfg(any(
+    target_os = "linux",
+    target_os = "android",
+    target_os = "macos",
+    windows
+))]
+extern "C" fn before_main() {
+    crate::run_exiting_modes();
+}
+
 /// Views `len` bytes of the running executable's image at `addr`, as the
 /// loader mapped them.
 ///

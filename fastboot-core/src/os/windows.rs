@@ -35,11 +35,7 @@ extern "system" {
 /// them.
 #[used]
 #[link_section = ".CRT$XCU"]
-pub(crate) static BEFORE_MAIN: extern "C" fn() = before_main;
-
-extern "C" fn before_main() {
-    crate::run_exiting_modes();
-}
+pub(crate) static BEFORE_MAIN: extern "C" fn() = super::before_main;
 
 /// The GUID and age of the executable's CodeView record, if it has one.
 pub(crate) fn identity() -> Option<&'static [u8]> {
