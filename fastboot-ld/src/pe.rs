@@ -65,10 +65,11 @@ fn parse_as<'data, Pe: ImageNtHeaders, R: ReadRef<'data>>(bytes: R) -> object::r
     let mut section = None;
     for (index, header) in table.iter().enumerate() {
         if header.name == name_field(section::NAME) {
+            // The bytes from the file, without the padding to its alignment.
             let (offset, size) = header.pe_file_range();
             section = Some(FastbootSection {
                 offset: offset.into(),
-                size: u64::from(header.virtual_size.get(LE).min(size)),
+                size: size.into(),
                 addr: header.virtual_address.get(LE).into(),
                 own_segment: index + 1 == count && u64::from(offset) >= layout.extent_before_last,
             });
@@ -116,11 +117,11 @@ impl Layout {
         let optional = nt.optional_header();
         let headers_len = u64::from(optional.size_of_headers());
         let table = file.section_table();
+        // Each section's data in the file, padding included.
         let ends: Vec<u64> = table
             .iter()
             .map(|s| {
-                let (offset, size) = s.pe_file_range();
-                u64::from(offset) + u64::from(size)
+                u64::from(s.pointer_to_raw_data.get(LE)) + u64::from(s.size_of_raw_data.get(LE))
             })
             .collect();
         let symbols = {
@@ -241,10 +242,7 @@ pub fn replace_section(image: &[u8], contents: &[u8]) -> Result<Vec<u8>> {
     out.resize(start as usize, 0);
     out.extend_from_slice(contents);
     out.resize((start + file_len) as usize, 0);
-    if get_u32(&out, pe.optional + CHECK_SUM) != 0 {
-        let sum = checksum(&out, pe.optional + CHECK_SUM);
-        put_u32(&mut out, pe.optional + CHECK_SUM, sum);
-    }
+    renew_checksum(&mut out, pe.optional);
     Ok(out)
 }
 
@@ -264,16 +262,25 @@ pub fn without_section(image: &[u8]) -> Result<Vec<u8>> {
             ));
         }
     }
-    let mut out = image[..pe.layout.extent as usize].to_vec();
+    let extent = usize::try_from(pe.layout.extent).map_or(image.len(), |e| e.min(image.len()));
+    let mut out = image[..extent].to_vec();
     let Some(at) = last.filter(|&at| is_ours(at)) else {
         return Ok(out);
     };
+    let file_len = get_u32(&out, at + 16);
     out[at..at + SECTION_HEADER_LEN].fill(0);
     put_u16(&mut out, pe.nt + NUMBER_OF_SECTIONS, pe.count - 1);
-    out.truncate(pe.layout.extent_before_last as usize);
+    let data_size = get_u32(&out, pe.optional + SIZE_OF_INITIALIZED_DATA);
+    put_u32(
+        &mut out,
+        pe.optional + SIZE_OF_INITIALIZED_DATA,
+        data_size.saturating_sub(file_len),
+    );
+    out.truncate(usize::try_from(pe.layout.extent_before_last).map_or(extent, |e| e.min(extent)));
     let rest = Headers::read(&out)?;
     let image_size = round_up(rest.image_end, rest.section_alignment);
     put_u32(&mut out, rest.optional + SIZE_OF_IMAGE, image_size as u32);
+    renew_checksum(&mut out, rest.optional);
     Ok(out)
 }
 
@@ -345,6 +352,15 @@ fn put_u32(bytes: &mut [u8], at: usize, value: u32) {
 
 fn put_u16(bytes: &mut [u8], at: usize, value: u16) {
     bytes[at..at + 2].copy_from_slice(&value.to_le_bytes());
+}
+
+/// Recomputes the checksum of `image`, whose optional header is at
+/// `optional`, if the linker wrote one (zero means none).
+fn renew_checksum(image: &mut [u8], optional: usize) {
+    if get_u32(image, optional + CHECK_SUM) != 0 {
+        let sum = checksum(image, optional + CHECK_SUM);
+        put_u32(image, optional + CHECK_SUM, sum);
+    }
 }
 
 /// The PE checksum of `image`, whose checksum field is at `field`: the

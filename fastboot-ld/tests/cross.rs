@@ -108,6 +108,19 @@ fn cross_built_programs_freeze_embed_and_thaw_strictly() {
         let footer = cargo_fastboot_build(&f, &["--footer", "--bin", "plain"]);
         f.assert_thaws_strictly(&footer, "Footer");
 
+        // Embedding again replaces the section's snapshot; appending takes
+        // it out of the section.
+        let renamed = |prefix: &str| {
+            let name = section.file_name().unwrap().to_string_lossy();
+            f.scratch.join(format!("{prefix}-{name}"))
+        };
+        let again = renamed("again");
+        embed_section(&section, &f.linked_snap, &again).unwrap();
+        f.assert_thaws_strictly(&again, "Section");
+        let moved = renamed("moved");
+        embed_footer(&again, &f.linked_snap, &moved).unwrap();
+        f.assert_thaws_strictly(&moved, "Footer");
+
         // A snapshot file beside nothing: named by FASTBOOT_SNAPSHOT.
         let out = run_with_file(&f, &f.linked, &f.linked_snap, "strict");
         assert!(out.status.success(), "{triple}: {}", stderr(&out));
