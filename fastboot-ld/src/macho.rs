@@ -150,6 +150,8 @@ struct SegmentAt {
 struct Commands {
     /// Every load command: its offset and `cmd`.
     all: Vec<(usize, u32)>,
+    /// Where the load commands end.
+    end: usize,
     text: SegmentAt,
     fastboot: SegmentAt,
     /// Offset of the `__fastboot` section header.
@@ -194,7 +196,10 @@ impl Commands {
             }
             all.push((at, cmd));
             if cmd == LC_SEGMENT_64 {
-                let name: &[u8; 16] = image[at + 8..at + 24].try_into().expect("16 bytes");
+                let name: &[u8; 16] = image
+                    .get(at + 8..at + 24)
+                    .and_then(|n| n.try_into().ok())
+                    .ok_or_else(|| Error::Other("truncated Mach-O load commands".into()))?;
                 let segment = SegmentAt {
                     at,
                     vmaddr: u64_at(image, at + 24)?,
@@ -227,6 +232,7 @@ impl Commands {
         let missing = |what: &str| Error::Other(format!("the Mach-O file has no {what}"));
         Ok(Commands {
             all,
+            end: at,
             text: text.ok_or_else(|| missing("__TEXT segment"))?,
             fastboot: fastboot.ok_or_else(|| missing("__FASTBOOT segment"))?,
             section_at: section_at.ok_or_else(|| missing("__fastboot section"))?,
@@ -246,7 +252,23 @@ pub fn replace_section(image: &[u8], contents: &[u8]) -> Result<Vec<u8>> {
     let Commands {
         fastboot, linkedit, ..
     } = commands;
-    let linkedit_end = linkedit.fileoff + linkedit.filesize;
+    let linkedit_end = linkedit.fileoff.saturating_add(linkedit.filesize);
+    let in_order = [
+        commands.fastboot.fileoff,
+        linkedit.fileoff,
+        commands
+            .signature
+            .map_or(linkedit.fileoff, |(_, offset, _)| offset),
+        linkedit_end,
+        image.len() as u64,
+    ];
+    // The load commands, which are patched in the copy of what precedes the
+    // section, must lie there.
+    if !in_order.is_sorted() || commands.end as u64 > commands.fastboot.fileoff {
+        return Err(Error::Other(
+            "the Mach-O file's segments are not where its load commands say".into(),
+        ));
+    }
     let signing = match commands.signature {
         None => None,
         Some((_, offset, size)) => {
@@ -523,6 +545,14 @@ mod tests {
         put_u32(&mut image, at + 56, 3);
         let err = parse(&image).section_usable().unwrap_err();
         assert!(err.to_string().contains("segment is writable"), "{err}");
+    }
+
+    #[test]
+    fn a_truncated_executable_is_an_error_not_a_panic() {
+        let image = synthetic(true);
+        for len in [0, 40, 100, 0x3000, 0x5000, 2 * PAGE as usize + 10, image.len() - 1] {
+            assert!(replace_section(&image[..len], b"snapshot").is_err(), "{len}");
+        }
     }
 
     #[test]
