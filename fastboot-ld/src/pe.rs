@@ -162,7 +162,9 @@ impl Layout {
             extent_before_last: before_last.unwrap_or(0),
             signed: certificates != 0,
             room_for_a_section: (table_end + SECTION_HEADER_LEN) as u64
-                <= headers_len.min(first_data),
+                <= headers_len
+                    .min(first_data)
+                    .min(file.data().len().unwrap_or(0)),
         }
     }
 }
