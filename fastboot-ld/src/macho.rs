@@ -550,8 +550,11 @@ mod tests {
     #[test]
     fn a_truncated_executable_is_an_error_not_a_panic() {
         let image = synthetic(true);
-        for len in [0, 40, 100, 0x3000, 0x5000, 2 * PAGE as usize + 10, image.len() - 1] {
-            assert!(replace_section(&image[..len], b"snapshot").is_err(), "{len}");
+        let linkedit = 2 * PAGE as usize;
+        let cuts = [0, 40, 100, 0x3000, 0x5000, linkedit + 10, image.len() - 1];
+        for len in cuts {
+            let result = replace_section(&image[..len], b"snapshot");
+            assert!(result.is_err(), "{len}");
         }
     }
 
