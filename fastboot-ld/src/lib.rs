@@ -32,6 +32,8 @@ mod exe;
 #[cfg(feature = "tool")]
 mod inspect;
 #[cfg(feature = "tool")]
+mod le;
+#[cfg(feature = "tool")]
 mod macho;
 #[cfg(feature = "tool")]
 mod output;

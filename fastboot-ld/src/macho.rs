@@ -20,6 +20,7 @@ use object::{Endianness, ReadRef};
 use crate::codesign;
 use crate::error::{Error, Result};
 use crate::exe::{FastbootSection, Format, Info};
+use crate::le::{put_u32, put_u64};
 
 /// The segment holding the `fastboot` section.
 pub const SEGMENT: &[u8] = b"__FASTBOOT";
@@ -169,14 +170,6 @@ fn u32_at(b: &[u8], at: usize) -> Result<u32> {
 
 fn u64_at(b: &[u8], at: usize) -> Result<u64> {
     Ok(u64::from(u32_at(b, at)?) | u64::from(u32_at(b, at + 4)?) << 32)
-}
-
-fn put_u32(b: &mut [u8], at: usize, v: u32) {
-    b[at..at + 4].copy_from_slice(&v.to_le_bytes());
-}
-
-fn put_u64(b: &mut [u8], at: usize, v: u64) {
-    b[at..at + 8].copy_from_slice(&v.to_le_bytes());
 }
 
 impl Commands {

@@ -21,6 +21,7 @@ use object::{FileKind, LittleEndian as LE, Object, ObjectSection, ReadRef};
 
 use crate::error::{Error, Result};
 use crate::exe::{FastbootSection, Format, Info};
+use crate::le::{get_u32, put_u16, put_u32};
 
 /// The output section that `fastboot_ld::link()`'s PE script gathers the
 /// registry into, and its name cut to the 8 bytes a section header holds
@@ -342,18 +343,6 @@ impl Headers {
 
 fn round_up(value: u64, alignment: u64) -> u64 {
     value.next_multiple_of(alignment)
-}
-
-fn get_u32(bytes: &[u8], at: usize) -> u32 {
-    u32::from_le_bytes(bytes[at..at + 4].try_into().expect("4 bytes"))
-}
-
-fn put_u32(bytes: &mut [u8], at: usize, value: u32) {
-    bytes[at..at + 4].copy_from_slice(&value.to_le_bytes());
-}
-
-fn put_u16(bytes: &mut [u8], at: usize, value: u16) {
-    bytes[at..at + 2].copy_from_slice(&value.to_le_bytes());
 }
 
 /// Recomputes the checksum of `image`, whose optional header is at
