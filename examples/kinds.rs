@@ -1,4 +1,5 @@
-//! Frozen statics of every kind fastboot supports, two of them defined in a
+//! Frozen statics of every kind fastboot supports, in each of its three
+//! modes (zero-copy, `deserialize`, `serde`), two of them defined in a
 //! library crate, and how each value was obtained.
 //!
 //! ```sh
@@ -13,6 +14,8 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use fastboot::rkyv;
+#[cfg(target_endian = "little")]
+use fastboot::AsNative as _;
 
 /// A user type: deriving rkyv's `Archive` and `Serialize` is all it takes.
 #[derive(Debug, rkyv::Archive, rkyv::Serialize)]
@@ -113,6 +116,126 @@ fn catalog() -> Catalog {
     }
 }
 
+/// A record whose callers want `&Vec<Record>` and its methods: the
+/// `deserialize` mode gives them exactly that.
+#[derive(Debug, Clone, PartialEq, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
+#[rkyv(crate = fastboot::rkyv)]
+pub struct Element {
+    symbol: String,
+    number: u32,
+    mass: f64,
+}
+
+impl Element {
+    /// A method of the owned type, which `&Archived<Element>` would not have.
+    fn describe(&self) -> String {
+        format!("{}({}) {:.3}", self.symbol, self.number, self.mass)
+    }
+}
+
+/// `deserialize`: a `Vec` of a user type, returned as `&'static Vec<Element>`.
+#[fastboot::frozen(deserialize)]
+fn elements() -> Vec<Element> {
+    [
+        ("H", 1, 1.008),
+        ("He", 2, 4.0026),
+        ("C", 6, 12.011),
+        ("O", 8, 15.999),
+    ]
+    .into_iter()
+    .map(|(symbol, number, mass)| Element {
+        symbol: symbol.to_owned(),
+        number,
+        mass,
+    })
+    .collect()
+}
+
+/// `deserialize`: a `HashMap` returned as `&'static HashMap<String, Element>`.
+#[fastboot::frozen(deserialize)]
+fn elements_by_symbol() -> HashMap<String, Element> {
+    elements()
+        .iter()
+        .map(|e| (e.symbol.clone(), e.clone()))
+        .collect()
+}
+
+/// A table of `&'static str`, zero-copy: the macro archives the strings
+/// (rkyv has no `Archive` for references) and lookups by `&str` work.
+#[fastboot::frozen]
+fn mime_types() -> HashMap<&'static str, &'static str> {
+    HashMap::from([
+        ("html", "text/html"),
+        ("json", "application/json"),
+        ("png", "image/png"),
+        ("rs", "text/rust"),
+    ])
+}
+
+/// A struct with `&'static` fields, as tables of languages or keywords are.
+#[derive(Debug, rkyv::Archive, rkyv::Serialize, rkyv::Deserialize)]
+#[rkyv(crate = fastboot::rkyv)]
+pub struct Language {
+    #[rkyv(with = fastboot::Static)]
+    name: &'static str,
+    #[rkyv(with = fastboot::rkyv::with::Map<fastboot::Static>)]
+    extensions: Vec<&'static str>,
+    #[rkyv(with = fastboot::Static)]
+    magic: &'static [u32],
+}
+
+/// `deserialize` with `&'static str` inside: the strings and slices are not
+/// copied, they point into the snapshot.
+#[fastboot::frozen(deserialize)]
+fn languages() -> Vec<Language> {
+    vec![
+        Language {
+            name: "Rust",
+            extensions: vec!["rs"],
+            magic: &[0x7275_7374],
+        },
+        Language {
+            name: "Haskell",
+            extensions: vec!["hs", "lhs"],
+            magic: &[1, 2, 3],
+        },
+    ]
+}
+
+/// A serde-only value (`serde_json::Value` has no rkyv impls):
+/// `&'static serde_json::Value`.
+#[fastboot::frozen(serde)]
+fn settings() -> serde_json::Value {
+    serde_json::json!({
+        "name": "kinds",
+        "threads": 4,
+        "ratio": 0.75,
+        "tags": ["frozen", "serde"],
+        "nested": { "enabled": true, "limit": null }
+    })
+}
+
+/// A user type with serde derives only.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+pub struct Release {
+    version: (u32, u32, u32),
+    notes: BTreeMap<String, Vec<String>>,
+}
+
+#[fastboot::frozen(serde)]
+fn release() -> Release {
+    Release {
+        version: (1, 2, 3),
+        notes: BTreeMap::from([
+            ("added".to_owned(), vec!["serde mode".to_owned()]),
+            (
+                "fixed".to_owned(),
+                vec!["nothing".to_owned(), "at all".to_owned()],
+            ),
+        ]),
+    }
+}
+
 #[fastboot::main]
 fn main() {
     println!("value greeting {}", greeting());
@@ -173,6 +296,41 @@ fn main() {
         .collect();
     letters.sort_unstable();
     println!("value catalog letters {letters:?}");
+
+    // `deserialize`: the owned types, their methods, `&Vec` and `&HashMap`.
+    let elements: &'static Vec<Element> = elements();
+    let described: Vec<String> = elements.iter().map(Element::describe).collect();
+    println!("value elements {}", described.join(" "));
+    let by_symbol: &'static HashMap<String, Element> = elements_by_symbol();
+    println!("value elements_by_symbol[He] {:?}", by_symbol.get("He"));
+
+    let mut mimes: Vec<(&str, &str)> = mime_types()
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    mimes.sort_unstable();
+    println!(
+        "value mime_types {mimes:?} rs={:?}",
+        mime_types().get("rs").map(|v| v.as_str())
+    );
+
+    for language in languages() {
+        let name: &'static str = language.name;
+        println!(
+            "value language {name} {:?} {:?}",
+            language.extensions, language.magic
+        );
+    }
+
+    println!("value settings {}", settings());
+    println!("value release {:?}", release());
+
+    // Numbers of a zero-copy vector read as a native slice, in place.
+    #[cfg(target_endian = "little")]
+    {
+        let native: &[u64] = squares.as_native();
+        println!("value squares native last={:?}", native.last());
+    }
 
     // From the library crate: one function called directly, one reached only
     // through another public function of the library.

@@ -56,9 +56,12 @@
 //! uses it; if a library's only use is its frozen statics, name it with
 //! `use the_library as _;`.
 
+#[cfg(target_endian = "little")]
+pub use fastboot_core::AsNative;
 pub use fastboot_core::{init, report};
 pub use fastboot_core::{
-    EntryReport, FreezeError, InvalidData, Origin, Outcome, Reason, SnapshotError, Sorted,
+    ArchivedWith, EntryReport, FreezeError, InvalidData, Native, Origin, Outcome, Reason,
+    SnapshotError, Sorted, Static,
 };
 pub use rkyv;
 pub use rkyv::Archived;

@@ -9,7 +9,8 @@
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;
-use std::hash::{Hash, Hasher};
+use std::hash::{BuildHasher, Hash, Hasher};
+use std::marker::PhantomData;
 
 use rkyv::api::high::{HighSerializer, HighValidator};
 use rkyv::bytecheck::CheckBytes;
@@ -20,10 +21,9 @@ use rkyv::rancor::{self, Fallible, Source};
 use rkyv::ser::allocator::ArenaHandle;
 use rkyv::ser::{Allocator, Writer};
 use rkyv::util::AlignedVec;
-use rkyv::with::{ArchiveWith, DeserializeWith, SerializeWith, With};
-use rkyv::{Archive, Archived, Deserialize, Place, Serialize};
+use rkyv::with::{ArchiveWith, DeserializeWith, Identity, SerializeWith, With};
+use rkyv::{Archive, Archived, Place, Serialize};
 
-use crate::checksum::checksum_parts;
 use crate::report::InvalidData;
 
 /// Types a `#[fastboot::frozen]` function can return: archivable with rkyv,
@@ -71,6 +71,15 @@ enum Failure {
     Error(rancor::Error),
     /// rkyv panicked, as it does for some offsets that overflow.
     Panic(String),
+    /// The serde encoder failed (the message says why).
+    Serde(String),
+}
+
+impl ArchiveError {
+    /// The serde encoder failed, saying `why`.
+    pub(crate) fn serde(why: String) -> Self {
+        ArchiveError(Failure::Serde(why))
+    }
 }
 
 impl fmt::Display for ArchiveError {
@@ -78,6 +87,7 @@ impl fmt::Display for ArchiveError {
         match &self.0 {
             Failure::Error(error) => write!(f, "{error}")?,
             Failure::Panic(message) => write!(f, "rkyv panicked: {message}")?,
+            Failure::Serde(why) => return write!(f, "serde: {why}"),
         }
         if size_of::<Archived<usize>>() < size_of::<u64>() {
             let bits = 8 * size_of::<Archived<usize>>();
@@ -115,7 +125,7 @@ impl std::error::Error for ArchiveError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match &self.0 {
             Failure::Error(error) => Some(error),
-            Failure::Panic(_) => None,
+            Failure::Panic(_) | Failure::Serde(_) => None,
         }
     }
 }
@@ -125,16 +135,6 @@ pub fn validate<T: Freezable>(bytes: &[u8]) -> Result<(), InvalidData> {
     rkyv::access::<Archived<T>, rancor::Error>(bytes)
         .map(|_| ())
         .map_err(|e| InvalidData::Rejected(e.to_string()))
-}
-
-/// Fingerprint of `T` as archived: its name, and its archived size and
-/// alignment.
-pub(crate) fn type_fingerprint<T: Freezable>() -> u64 {
-    checksum_parts(&[
-        std::any::type_name::<T>().as_bytes(),
-        &size_of::<Archived<T>>().to_le_bytes(),
-        &align_of::<Archived<T>>().to_le_bytes(),
-    ])
 }
 
 /// Deterministic archiving, chosen by type with autoref specialization:
@@ -188,6 +188,16 @@ where
     }
 }
 
+/// Archives `value` through the rkyv `with` wrapper `W`, for a snapshot:
+/// what a frozen function returning a type that holds `&'static`
+/// references uses (the macro picks `W`, deterministic by construction).
+pub fn archive_with<T, W>(value: &T) -> ArchiveResult
+where
+    With<T, W>: Freezable,
+{
+    to_bytes(With::<T, W>::cast(value))
+}
+
 /// The serializer used for snapshots.
 type Ser<'a> = HighSerializer<AlignedVec, ArenaHandle<'a>, rancor::Error>;
 
@@ -216,11 +226,15 @@ const LOAD_FACTOR: (usize, usize) = (7, 8);
 /// }
 /// ```
 ///
+/// Its parameters are `with` wrappers for the keys and the values (both
+/// `Identity` unless given), as in rkyv's `MapKV`: a map of `&'static str`
+/// is `#[rkyv(with = Sorted<Static, Static>)]`.
+///
 /// The order is that of a fixed hash of each key (ties broken by the key's
 /// order): as canonical as sorting by key, and cheaper than comparing keys
 /// scattered in memory.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct Sorted;
+pub struct Sorted<K = Identity, V = Identity>(PhantomData<(K, V)>);
 
 /// `items` in canonical order: by a fixed hash of the key, then by key.
 /// Each item is paired with its key's hash.
@@ -270,13 +284,55 @@ impl Hasher for FixedHasher {
     }
 }
 
-impl<K, V, S> ArchiveWith<HashMap<K, V, S>> for Sorted
+/// A reference to a `T` that archives through the `with` wrapper `W`, and
+/// hashes and compares as the `T` (as rkyv's own maps' wrappers do).
+struct Wrapped<'a, W, T>(&'a T, PhantomData<W>);
+
+impl<'a, W, T> Wrapped<'a, W, T> {
+    fn new(value: &'a T) -> Self {
+        Wrapped(value, PhantomData)
+    }
+}
+
+impl<W: ArchiveWith<T>, T> Archive for Wrapped<'_, W, T> {
+    type Archived = W::Archived;
+    type Resolver = W::Resolver;
+
+    fn resolve(&self, resolver: Self::Resolver, out: Place<Self::Archived>) {
+        W::resolve_with(self.0, resolver, out);
+    }
+}
+
+impl<W, T, S> Serialize<S> for Wrapped<'_, W, T>
 where
-    K: Archive + Hash + Eq,
-    K::Archived: Hash + Eq,
-    V: Archive,
+    W: ArchiveWith<T> + SerializeWith<T, S>,
+    S: Fallible + ?Sized,
 {
-    type Archived = ArchivedHashMap<K::Archived, V::Archived>;
+    fn serialize(&self, serializer: &mut S) -> Result<Self::Resolver, S::Error> {
+        W::serialize_with(self.0, serializer)
+    }
+}
+
+impl<W, T: Hash> Hash for Wrapped<'_, W, T> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.0.hash(state);
+    }
+}
+
+impl<W, T: PartialEq> PartialEq for Wrapped<'_, W, T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.0 == other.0
+    }
+}
+
+impl<W, T: Eq> Eq for Wrapped<'_, W, T> {}
+
+impl<WK, WV, K, V, S> ArchiveWith<HashMap<K, V, S>> for Sorted<WK, WV>
+where
+    WK: ArchiveWith<K>,
+    WV: ArchiveWith<V>,
+{
+    type Archived = ArchivedHashMap<WK::Archived, WV::Archived>;
     type Resolver = HashMapResolver;
 
     fn resolve_with(
@@ -288,11 +344,12 @@ where
     }
 }
 
-impl<K, V, S, Ser> SerializeWith<HashMap<K, V, S>, Ser> for Sorted
+impl<WK, WV, K, V, S, Ser> SerializeWith<HashMap<K, V, S>, Ser> for Sorted<WK, WV>
 where
-    K: Serialize<Ser> + Hash + Eq + Ord,
-    K::Archived: Hash + Eq,
-    V: Serialize<Ser>,
+    WK: ArchiveWith<K> + SerializeWith<K, Ser>,
+    WV: ArchiveWith<V> + SerializeWith<V, Ser>,
+    K: Hash + Eq + Ord,
+    WK::Archived: Hash + Eq,
     Ser: Fallible + Writer + Allocator + ?Sized,
     Ser::Error: Source,
 {
@@ -301,36 +358,46 @@ where
         serializer: &mut Ser,
     ) -> Result<Self::Resolver, Ser::Error> {
         let items = canonical(field.iter());
-        ArchivedHashMap::<K::Archived, V::Archived>::serialize_from_iter::<_, _, _, K, V, _>(
-            items.iter().map(|&(_, item)| item),
+        ArchivedHashMap::<WK::Archived, WV::Archived>::serialize_from_iter::<_, _, _, _, _, _>(
+            items
+                .iter()
+                .map(|&(_, (k, v))| (Wrapped::<WK, K>::new(k), Wrapped::<WV, V>::new(v))),
             LOAD_FACTOR,
             serializer,
         )
     }
 }
 
-impl<K, V, S, D> DeserializeWith<ArchivedHashMap<K::Archived, V::Archived>, HashMap<K, V, S>, D>
-    for Sorted
+impl<WK, WV, K, V, S, D>
+    DeserializeWith<ArchivedHashMap<WK::Archived, WV::Archived>, HashMap<K, V, S>, D>
+    for Sorted<WK, WV>
 where
-    K: Archive,
-    V: Archive,
-    ArchivedHashMap<K::Archived, V::Archived>: Deserialize<HashMap<K, V, S>, D>,
+    WK: ArchiveWith<K> + DeserializeWith<WK::Archived, K, D>,
+    WV: ArchiveWith<V> + DeserializeWith<WV::Archived, V, D>,
+    K: Hash + Eq,
+    S: BuildHasher + Default,
     D: Fallible + ?Sized,
 {
     fn deserialize_with(
-        field: &ArchivedHashMap<K::Archived, V::Archived>,
+        field: &ArchivedHashMap<WK::Archived, WV::Archived>,
         deserializer: &mut D,
     ) -> Result<HashMap<K, V, S>, D::Error> {
-        field.deserialize(deserializer)
+        let mut map = HashMap::with_capacity_and_hasher(field.len(), S::default());
+        for (k, v) in field.iter() {
+            map.insert(
+                WK::deserialize_with(k, deserializer)?,
+                WV::deserialize_with(v, deserializer)?,
+            );
+        }
+        Ok(map)
     }
 }
 
-impl<K, S> ArchiveWith<HashSet<K, S>> for Sorted
+impl<WK, K, S> ArchiveWith<HashSet<K, S>> for Sorted<WK>
 where
-    K: Archive + Hash + Eq,
-    K::Archived: Hash + Eq,
+    WK: ArchiveWith<K>,
 {
-    type Archived = ArchivedHashSet<K::Archived>;
+    type Archived = ArchivedHashSet<WK::Archived>;
     type Resolver = HashSetResolver;
 
     fn resolve_with(field: &HashSet<K, S>, resolver: Self::Resolver, out: Place<Self::Archived>) {
@@ -338,10 +405,11 @@ where
     }
 }
 
-impl<K, S, Ser> SerializeWith<HashSet<K, S>, Ser> for Sorted
+impl<WK, K, S, Ser> SerializeWith<HashSet<K, S>, Ser> for Sorted<WK>
 where
-    K: Serialize<Ser> + Hash + Eq + Ord,
-    K::Archived: Hash + Eq,
+    WK: ArchiveWith<K> + SerializeWith<K, Ser>,
+    K: Hash + Eq + Ord,
+    WK::Archived: Hash + Eq,
     Ser: Fallible + Writer + Allocator + ?Sized,
     Ser::Error: Source,
 {
@@ -350,25 +418,30 @@ where
         serializer: &mut Ser,
     ) -> Result<Self::Resolver, Ser::Error> {
         let items = canonical(field.iter().map(|k| (k, ())));
-        ArchivedHashSet::<K::Archived>::serialize_from_iter::<_, K, _>(
-            items.iter().map(|&(_, (k, ()))| k),
+        ArchivedHashSet::<WK::Archived>::serialize_from_iter::<_, Wrapped<'_, WK, K>, _>(
+            items.iter().map(|&(_, (k, ()))| Wrapped::<WK, K>::new(k)),
             LOAD_FACTOR,
             serializer,
         )
     }
 }
 
-impl<K, S, D> DeserializeWith<ArchivedHashSet<K::Archived>, HashSet<K, S>, D> for Sorted
+impl<WK, K, S, D> DeserializeWith<ArchivedHashSet<WK::Archived>, HashSet<K, S>, D> for Sorted<WK>
 where
-    K: Archive,
-    ArchivedHashSet<K::Archived>: Deserialize<HashSet<K, S>, D>,
+    WK: ArchiveWith<K> + DeserializeWith<WK::Archived, K, D>,
+    K: Hash + Eq,
+    S: BuildHasher + Default,
     D: Fallible + ?Sized,
 {
     fn deserialize_with(
-        field: &ArchivedHashSet<K::Archived>,
+        field: &ArchivedHashSet<WK::Archived>,
         deserializer: &mut D,
     ) -> Result<HashSet<K, S>, D::Error> {
-        field.deserialize(deserializer)
+        let mut set = HashSet::with_capacity_and_hasher(field.len(), S::default());
+        for k in field.iter() {
+            set.insert(WK::deserialize_with(k, deserializer)?);
+        }
+        Ok(set)
     }
 }
 

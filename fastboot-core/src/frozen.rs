@@ -4,29 +4,28 @@ use std::cell::RefCell;
 use std::sync::OnceLock;
 use std::time::Instant;
 
-use rkyv::Archived;
-
-use crate::archive::{self, ArchiveResult, Freezable};
+use crate::archive::{self, ArchiveResult};
 use crate::config;
 use crate::format::MIN_ALIGN;
+use crate::mode::Mode;
 use crate::registry::{self, Entry, FrozenArchive};
 use crate::report::{Origin, Outcome, Reason};
 use crate::thaw;
 
-/// A frozen static of type `T`: its registry entry and, once accessed, its
-/// archived value.
+/// A frozen static kept in mode `M` (see [`mode`](crate::mode)): its
+/// registry entry and, once accessed, its value.
 ///
 /// The first [`get`](Frozen::get) thaws the value from the snapshot or, if
-/// that is not possible, computes and archives it; exactly once, whichever
-/// thread gets there first. Later calls are a load and a branch. In a
-/// freeze run the archive is the deterministic one the snapshot gets, so a
-/// static used by another is computed once, not once per use.
-pub struct Frozen<T: Freezable> {
+/// that is not possible, computes it; exactly once, whichever thread gets
+/// there first. Later calls are a load and a branch. In a freeze run the
+/// value's encoding is the deterministic one the snapshot gets, so a static
+/// used by another is computed once, not once per use.
+pub struct Frozen<M: Mode> {
     entry: Entry,
-    value: OnceLock<&'static Archived<T>>,
+    value: OnceLock<M::Kept>,
 }
 
-impl<T: Freezable> std::fmt::Debug for Frozen<T> {
+impl<M: Mode> std::fmt::Debug for Frozen<M> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Frozen")
             .field("entry", &self.entry)
@@ -35,17 +34,17 @@ impl<T: Freezable> std::fmt::Debug for Frozen<T> {
     }
 }
 
-impl<T: Freezable> Frozen<T> {
+impl<M: Mode> Frozen<M> {
     /// A frozen static named `name`. `definition` hashes the function's
     /// tokens; `touch` calls [`get`](Frozen::get) on this very static (so
     /// that a freeze run can reach it through the registry).
     pub const fn new(name: &'static str, definition: u64, touch: fn()) -> Self {
         assert!(
-            align_of::<Archived<T>>() <= MIN_ALIGN as usize,
+            M::ROOT.1 <= MIN_ALIGN as usize,
             "fastboot: a frozen value's archived type must not need more than 16-byte alignment"
         );
         Frozen {
-            entry: Entry::new::<T>(name, definition, touch),
+            entry: Entry::new::<M>(name, definition, touch),
             value: OnceLock::new(),
         }
     }
@@ -56,7 +55,7 @@ impl<T: Freezable> Frozen<T> {
     }
 
     /// The value: thawed, or computed by `compute` (the function's body). A
-    /// freeze run archives it with `archive`, which is deterministic.
+    /// freeze run encodes it with `encode`, which is deterministic.
     ///
     /// # Panics
     /// If computing it needs its own value, directly or through other
@@ -65,69 +64,59 @@ impl<T: Freezable> Frozen<T> {
     #[inline]
     pub fn get(
         &'static self,
-        compute: fn() -> T,
-        archive: fn(&T) -> ArchiveResult,
-    ) -> &'static Archived<T> {
-        match self.value.get() {
-            Some(value) => value,
-            None => self.initialize(compute, archive),
-        }
+        compute: fn() -> M::Value,
+        encode: fn(&M::Value) -> ArchiveResult,
+    ) -> &'static M::Output {
+        let kept = match self.value.get() {
+            Some(kept) => kept,
+            None => self.initialize(compute, encode),
+        };
+        M::output(kept)
     }
 
     #[cold]
     fn initialize(
         &'static self,
-        compute: fn() -> T,
-        archive: fn(&T) -> ArchiveResult,
-    ) -> &'static Archived<T> {
+        compute: fn() -> M::Value,
+        encode: fn(&M::Value) -> ArchiveResult,
+    ) -> &'static M::Kept {
         let _guard = InProgress::enter(self.entry.name());
-        self.value.get_or_init(|| self.obtain(compute, archive))
+        self.value.get_or_init(|| self.obtain(compute, encode))
     }
 
     fn obtain(
         &'static self,
-        compute: fn() -> T,
-        archive: fn(&T) -> ArchiveResult,
-    ) -> &'static Archived<T> {
+        compute: fn() -> M::Value,
+        encode: fn(&M::Value) -> ArchiveResult,
+    ) -> M::Kept {
         registry::first_access(&self.entry);
-        let (bytes, outcome) = match self.thaw() {
-            Ok((value, origin)) => {
-                self.record(Outcome::Thawed(origin.clone()));
-                return value;
-            }
+        let (kept, outcome) = match self.thaw() {
+            Ok((kept, origin)) => (kept, Outcome::Thawed(origin.clone())),
             Err(Reason::Freezing) => (
-                self.freeze(compute, archive),
+                self.freeze(compute, encode),
                 Outcome::Computed(Reason::Freezing),
             ),
             Err(reason) => {
                 thaw::not_thawed(&self.entry, &reason);
-                let bytes = archive::archive(&compute());
-                let bytes: &'static [u8] = Box::leak(Box::new(bytes));
-                (bytes, Outcome::Computed(reason))
+                (M::computed(compute()), Outcome::Computed(reason))
             }
         };
-        self.record(outcome);
-        // SAFETY: the bytes were just produced by archiving a `T` with rkyv
-        // (root at the end) into an `AlignedVec`, and are leaked, so never
-        // freed or changed. Its 16-byte alignment suffices: `Freezable`
-        // requires that `Archived<T>` need no more (checked at compile
-        // time).
-        unsafe { rkyv::access_unchecked::<Archived<T>>(bytes) }
+        // Only the thread that initialises `value` records an outcome.
+        let _ = self.entry.outcome.set(outcome);
+        kept
     }
 
-    /// Computes the value and archives it deterministically, for the
-    /// snapshot of this freeze run; the archive is kept in the entry.
+    /// Computes the value and encodes it deterministically, for the
+    /// snapshot of this freeze run; the encoding is kept in the entry.
     fn freeze(
         &'static self,
-        compute: fn() -> T,
-        archive: fn(&T) -> ArchiveResult,
-    ) -> &'static [u8] {
+        compute: fn() -> M::Value,
+        encode: fn(&M::Value) -> ArchiveResult,
+    ) -> M::Kept {
         let start = Instant::now();
         let value = compute();
         let computed = start.elapsed();
-        let archived = archive::catching_panics(|| archive(&value));
-        drop(value);
-        let bytes: &'static [u8] = match archived {
+        let bytes: &'static [u8] = match archive::catching_panics(|| encode(&value)) {
             Ok(bytes) => Box::leak(Box::new(bytes)),
             Err(e) => crate::fail(&format!(
                 "freeze failed: archiving {}: {e}",
@@ -141,37 +130,25 @@ impl<T: Freezable> Frozen<T> {
         };
         // Only the thread that initialises `value` gets here.
         let _ = self.entry.frozen.set(archive);
-        bytes
+        M::frozen(value, bytes)
     }
 
-    fn thaw(&'static self) -> Result<(&'static Archived<T>, &'static Origin), Reason> {
+    fn thaw(&'static self) -> Result<(M::Kept, &'static Origin), Reason> {
         let (record, origin) = thaw::record(&self.entry)?;
-        thaw::check_data(
-            &record,
-            origin,
-            size_of::<Archived<T>>(),
-            align_of::<Archived<T>>(),
-        )?;
-        if !origin.is_embedded() {
-            archive::validate::<T>(record.bytes).map_err(Reason::Invalid)?;
-        }
-        // SAFETY: the bytes are mapped for the life of the process (a
-        // loaded segment, or a leaked mapping) and aligned and long enough
-        // for the root, which sits at their end (checked above). Bytes from
-        // a file passed rkyv's validation just above, which is what makes an
-        // unchecked access sound for any content; they must not change
-        // afterwards, which holds as long as the file is replaced rather
-        // than rewritten in place (see `source::file`). Bytes embedded in
-        // the executable are as trusted as its code, and as immutable: they
-        // were written for this very binary (same build-id) and this name,
-        // type and definition (same fingerprint).
-        let value = unsafe { rkyv::access_unchecked::<Archived<T>>(record.bytes) };
-        Ok((value, origin))
-    }
-
-    fn record(&self, outcome: Outcome) {
-        // Only the thread that initialises `value` records an outcome.
-        let _ = self.entry.outcome.set(outcome);
+        let (root_size, root_align) = M::ROOT;
+        thaw::check_data(&record, origin, root_size, root_align)?;
+        // The bytes are mapped for the life of the process (a loaded
+        // segment, or a leaked mapping), aligned and long enough for the
+        // root (checked above). Bytes from a file are validated by the mode
+        // before any unchecked access, which makes it sound for any content;
+        // they must not change afterwards, which holds as long as the file
+        // is replaced rather than rewritten in place (see `source::file`).
+        // Bytes embedded in the executable are as trusted as its code, and
+        // as immutable: they were written for this very binary (same
+        // build-id) and this name, type, mode and definition (same
+        // fingerprint).
+        let kept = M::thaw(record.bytes, origin.is_embedded()).map_err(Reason::Invalid)?;
+        Ok((kept, origin))
     }
 }
 

@@ -8,15 +8,19 @@
 
 mod archive;
 mod atomic;
+mod borrowed;
 mod checksum;
 mod config;
 pub mod format;
 mod freeze;
 mod frozen;
 mod identity;
+mod mode;
 mod os;
 mod registry;
 mod report;
+#[cfg(feature = "serde")]
+mod serde_format;
 mod source;
 mod thaw;
 mod verify;
@@ -26,15 +30,22 @@ mod verify;
 #[doc(hidden)]
 pub mod __private {
     pub use crate::__register as register;
-    pub use crate::archive::{archive, validate, ArchiveResult, Freeze, FreezePlain, FreezeSorted};
+    pub use crate::archive::{
+        archive, archive_with, validate, ArchiveResult, Freeze, FreezePlain, FreezeSorted,
+    };
     pub use crate::atomic::{write as write_atomically, AtomicFile};
     pub use crate::checksum::checksum;
     pub use crate::config::{FREEZE_VAR, MODE_VAR, SNAPSHOT_VAR};
     pub use crate::frozen::Frozen;
     pub use crate::identity::{current_build_id, find_build_id, hex, BuildId};
+    #[cfg(feature = "serde")]
+    pub use crate::mode::Serde;
+    pub use crate::mode::{ArchivedWith, Deserialize, Mode, SnapshotDeserializer, ZeroCopy};
     #[cfg(fastboot_registry)]
     pub use crate::registry::ENTRIES;
     pub use crate::registry::{entries, Entry};
+    #[cfg(feature = "serde")]
+    pub use crate::serde_format::encode as serde_encode;
     pub use crate::source::{beside as snapshot_beside, find_appended, find_file, section};
     pub use linkme;
 
@@ -45,7 +56,11 @@ pub mod __private {
 }
 
 pub use archive::{ArchiveError, ArchiveResult, Freezable, Sorted};
+#[cfg(target_endian = "little")]
+pub use borrowed::AsNative;
+pub use borrowed::{Native, Static};
 pub use freeze::FreezeError;
+pub use mode::ArchivedWith;
 pub use report::{report, EntryReport, InvalidData, Origin, Outcome, Reason};
 pub use source::SnapshotError;
 

@@ -8,8 +8,8 @@
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use crate::archive::{self, Freezable};
 use crate::checksum::checksum_parts;
+use crate::mode::Mode;
 use crate::report::{InvalidData, Outcome};
 
 /// Every frozen static linked into this program. Each element points into
@@ -67,20 +67,16 @@ pub struct FrozenArchive {
 }
 
 impl Entry {
-    /// Describes the frozen static `name` of type `T`.
+    /// Describes the frozen static `name`, kept in mode `M`.
     ///
     /// `definition` is a hash of the function's tokens (signature and body);
     /// `touch` obtains the static's value.
-    pub(crate) const fn new<T: Freezable>(
-        name: &'static str,
-        definition: u64,
-        touch: fn(),
-    ) -> Self {
+    pub(crate) const fn new<M: Mode>(name: &'static str, definition: u64, touch: fn()) -> Self {
         Entry {
             name,
             definition,
-            type_fingerprint: archive::type_fingerprint::<T>,
-            validate: archive::validate::<T>,
+            type_fingerprint: M::type_fingerprint,
+            validate: M::validate,
             touch,
             outcome: OnceLock::new(),
             frozen: OnceLock::new(),
@@ -93,8 +89,9 @@ impl Entry {
         self.name
     }
 
-    /// Fingerprint of the entry's type (name, archived size and alignment)
-    /// and definition (tokens of the annotated function).
+    /// Fingerprint of the entry's type as its mode stores it (names,
+    /// archived size and alignment, or serde format) and definition (tokens
+    /// of the annotated function).
     pub fn fingerprint(&self) -> u64 {
         checksum_parts(&[
             &self.definition.to_le_bytes(),
@@ -109,8 +106,8 @@ impl Entry {
         self.frozen.get()
     }
 
-    /// Checks with rkyv's validator that `bytes` hold a valid archive of
-    /// this entry's type.
+    /// Checks that `bytes` hold a valid encoding of this entry's value:
+    /// rkyv's validator, or a serde entry decoded.
     pub fn validate(&self, bytes: &[u8]) -> Result<(), InvalidData> {
         (self.validate)(bytes)
     }

@@ -5,11 +5,16 @@
 
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned, ToTokens};
-use syn::{ItemFn, Path, Type};
+use syn::{Ident, ItemFn, Path, Type};
 
-/// The function `item`, returning `&'static Archived<ty>`, with the frozen
-/// static behind it; `krate` is the path of the `fastboot` crate.
-pub fn frozen(krate: &Path, item: &ItemFn, ty: &Type) -> TokenStream {
+use crate::args::{Args, Mode};
+use crate::wrapper;
+
+/// The function `item`, returning a reference to its value kept as
+/// `args` say, with the frozen static behind it.
+pub fn frozen(args: &Args, item: &ItemFn, ty: &Type) -> syn::Result<TokenStream> {
+    let krate = &args.krate;
+    let mode = args.mode.map_or(Mode::ZeroCopy, |(mode, _)| mode);
     let ItemFn {
         attrs,
         vis,
@@ -20,6 +25,10 @@ pub fn frozen(krate: &Path, item: &ItemFn, ty: &Type) -> TokenStream {
     let name = ident.to_string();
     let name = name.strip_prefix("r#").unwrap_or(&name);
     let definition = definition_hash(item);
+    let wrapper = match mode {
+        Mode::ZeroCopy | Mode::Deserialize => wrapper::for_type(krate, ty)?,
+        Mode::Serde => None,
+    };
 
     // Errors about the return type point at all of it: the tokens around it
     // take the spans of its first and last tokens (`Span::join` is unstable).
@@ -27,10 +36,48 @@ pub fn frozen(krate: &Path, item: &ItemFn, ty: &Type) -> TokenStream {
     let open = quote_spanned!(first=> <);
     let close = quote_spanned!(last=> >);
     let krate_first = respanned(krate, first);
-    let archived_ref = quote_spanned!(first=> &'static #krate_first::Archived);
-    let frozen = quote_spanned!(first=> #krate_first::__private::Frozen);
-    let checked = quote_spanned!(last=> as __FastbootFreezable>::Value);
+    let private = quote!(#krate::__private);
+    let checked = quote_spanned!(last=> as __FastbootCheck>::Value);
     let checked = quote!(#open #ty #checked);
+
+    // What the function returns a reference to, the mode's type, how the
+    // value is encoded for a snapshot, and what the type must satisfy.
+    let (output, mode_type, encode, check) = match (mode, &wrapper) {
+        (Mode::ZeroCopy | Mode::Deserialize, None) => {
+            let output = match mode {
+                Mode::ZeroCopy => quote_spanned!(first=> #krate_first::Archived #open #ty #close),
+                _ => ty.to_token_stream(),
+            };
+            let mode_name = mode_type_name(mode);
+            (
+                output,
+                quote_spanned!(first=> #krate_first::__private::#mode_name #open #checked #close),
+                encode_plain(krate),
+                check_rkyv(krate, mode, None),
+            )
+        }
+        (Mode::ZeroCopy | Mode::Deserialize, Some(with)) => {
+            let output = match mode {
+                Mode::ZeroCopy => {
+                    quote_spanned!(first=> #krate_first::ArchivedWith #open #ty, #with #close)
+                }
+                _ => ty.to_token_stream(),
+            };
+            let mode_name = mode_type_name(mode);
+            (
+                output,
+                quote_spanned!(first=> #krate_first::__private::#mode_name #open #checked, #with #close),
+                quote!(#private::archive_with::<#ty, #with>(value)),
+                check_rkyv(krate, mode, Some(with)),
+            )
+        }
+        (Mode::Serde, _) => (
+            ty.to_token_stream(),
+            quote_spanned!(first=> #krate_first::__private::Serde #open #checked #close),
+            quote!(#private::serde_encode(value)),
+            check_serde(krate),
+        ),
+    };
 
     // Items are not allowed in `impl` blocks: this `use` makes a frozen
     // function inside one an error at the attribute.
@@ -38,69 +85,117 @@ pub fn frozen(krate: &Path, item: &ItemFn, ty: &Type) -> TokenStream {
         #[allow(unused_imports)]
         use #krate::__private::frozen_functions_belong_to_a_module_not_an_impl as _;
     );
-    quote! {
+    Ok(quote! {
         #module_level_only
 
         #(#attrs)*
-        #vis fn #ident() -> #archived_ref #open #ty #close {
-            // A return type that cannot be frozen is an error saying so, at
-            // the return type, from the static's type below (rkyv's own error
-            // about the signature comes first if `Archive` is missing).
-            #[diagnostic::on_unimplemented(
-                message = "`{Self}` cannot be frozen: it is not archivable with rkyv",
-                label = "the return type of a #[fastboot::frozen] function must be archivable with rkyv",
-                note = "derive `rkyv::Archive` and `rkyv::Serialize` for `{Self}`, or return a type that rkyv archives: `String`, `Vec`, `BTreeMap`, `HashMap`, tuples, ..."
-            )]
-            trait __FastbootFreezable {
-                type Value;
-            }
-
-            // Not looked through: the error names `__FastbootFreezable`, not
-            // one of rkyv's serializer traits.
-            #[diagnostic::do_not_recommend]
-            impl<T> __FastbootFreezable for T
-            where
-                for<'a> &'a #krate::__private::Freeze<'a, T>: #krate::__private::FreezePlain,
-            {
-                type Value = T;
-            }
+        #vis fn #ident() -> &'static #output {
+            #check
 
             fn __fastboot_compute() -> #ty #block
 
-            fn __fastboot_archive(value: &#ty) -> #krate::__private::ArchiveResult {
-                #[allow(unused_imports)]
-                use #krate::__private::{FreezePlain as _, FreezeSorted as _};
-
-                // Chosen only when neither of the above applies, that is when
-                // the type cannot be frozen, which `__FastbootFreezable`
-                // already reports: this keeps it from being reported here too.
-                #[allow(dead_code)]
-                trait __FastbootNotFreezable {
-                    fn archive(&mut self) -> #krate::__private::ArchiveResult;
-                }
-                impl<T> __FastbootNotFreezable for &#krate::__private::Freeze<'_, T> {
-                    fn archive(&mut self) -> #krate::__private::ArchiveResult {
-                        ::core::unreachable!()
-                    }
-                }
-
-                (&#krate::__private::Freeze(value)).archive()
+            fn __fastboot_encode(value: &#ty) -> #private::ArchiveResult {
+                #encode
             }
 
             fn __fastboot_touch() {
-                __FASTBOOT_FROZEN.get(__fastboot_compute, __fastboot_archive);
+                __FASTBOOT_FROZEN.get(__fastboot_compute, __fastboot_encode);
             }
 
-            static __FASTBOOT_FROZEN: #frozen #open #checked #close =
-                #krate::__private::Frozen::new(
+            static __FASTBOOT_FROZEN: #private::Frozen<#mode_type> =
+                #private::Frozen::new(
                     ::core::concat!(::core::module_path!(), "::", #name),
                     #definition,
                     __fastboot_touch,
                 );
 
-            #krate::__private::register!((#krate::__private) __FASTBOOT_FROZEN);
+            #private::register!((#private) __FASTBOOT_FROZEN);
 
-            __FASTBOOT_FROZEN.get(__fastboot_compute, __fastboot_archive)
+            __FASTBOOT_FROZEN.get(__fastboot_compute, __fastboot_encode)
+        }
+    })
+}
+
+fn mode_type_name(mode: Mode) -> Ident {
+    let name = match mode {
+        Mode::ZeroCopy => "ZeroCopy",
+        Mode::Deserialize => "Deserialize",
+        Mode::Serde => "Serde",
+    };
+    Ident::new(name, Span::call_site())
+}
+
+/// Archives a value with rkyv deterministically: maps and sets in a
+/// canonical order, chosen by type with autoref specialization.
+fn encode_plain(krate: &Path) -> TokenStream {
+    quote! {
+        #[allow(unused_imports)]
+        use #krate::__private::{FreezePlain as _, FreezeSorted as _};
+
+        // Chosen only when neither of the above applies, that is when
+        // the type cannot be frozen, which `__FastbootCheck` already
+        // reports: this keeps it from being reported here too.
+        #[allow(dead_code)]
+        trait __FastbootNotFreezable {
+            fn archive(&mut self) -> #krate::__private::ArchiveResult;
+        }
+        impl<T> __FastbootNotFreezable for &#krate::__private::Freeze<'_, T> {
+            fn archive(&mut self) -> #krate::__private::ArchiveResult {
+                ::core::unreachable!()
+            }
+        }
+
+        (&#krate::__private::Freeze(value)).archive()
+    }
+}
+
+/// The check that a return type can be kept in an rkyv mode, whose failure
+/// is an error saying so, at the return type (rkyv's own error about the
+/// signature comes first if `Archive` is missing).
+fn check_rkyv(krate: &Path, mode: Mode, with: Option<&TokenStream>) -> TokenStream {
+    let with = with.map_or_else(|| quote!(#krate::rkyv::with::Identity), Clone::clone);
+    let (message, label, note, bound) = match mode {
+        Mode::Deserialize => (
+            "`{Self}` cannot be frozen with `deserialize`: rkyv cannot archive and deserialize it",
+            "the return type of a #[fastboot::frozen(deserialize)] function must be archivable and deserializable with rkyv, and `Send + Sync`",
+            "derive `rkyv::Archive`, `rkyv::Serialize` and `rkyv::Deserialize` for `{Self}`, or use the zero-copy mode, `#[fastboot::frozen]`, which needs no `Deserialize`",
+            quote!(#krate::__private::Deserialize<T, #with>: #krate::__private::Mode),
+        ),
+        _ => (
+            "`{Self}` cannot be frozen: it is not archivable with rkyv",
+            "the return type of a #[fastboot::frozen] function must be archivable with rkyv",
+            "derive `rkyv::Archive` and `rkyv::Serialize` for `{Self}`, or return a type that rkyv archives: `String`, `Vec`, `BTreeMap`, `HashMap`, tuples, ...; for serde-only types, use `#[fastboot::frozen(serde)]`",
+            quote!(#krate::__private::ZeroCopy<T, #with>: #krate::__private::Mode),
+        ),
+    };
+    check_trait(message, label, note, &bound)
+}
+
+/// The check that a return type can be kept in serde mode.
+fn check_serde(krate: &Path) -> TokenStream {
+    check_trait(
+        "`{Self}` cannot be frozen with `serde`: it is not `serde::Serialize + serde::de::DeserializeOwned + Send + Sync`",
+        "the return type of a #[fastboot::frozen(serde)] function must implement `serde::Serialize` and `serde::de::DeserializeOwned`",
+        "derive `serde::Serialize` and `serde::Deserialize` for `{Self}` (a type borrowing `&'static str` cannot be deserialized into with serde: use `String`, or `#[fastboot::frozen(deserialize)]`, which borrows from the snapshot)",
+        &quote!(#krate::__private::Serde<T>: #krate::__private::Mode),
+    )
+}
+
+fn check_trait(message: &str, label: &str, note: &str, bound: &TokenStream) -> TokenStream {
+    quote! {
+        #[diagnostic::on_unimplemented(message = #message, label = #label, note = #note)]
+        trait __FastbootCheck {
+            type Value;
+        }
+
+        // Not looked through: the error names `__FastbootCheck`, not one of
+        // rkyv's or serde's traits.
+        #[diagnostic::do_not_recommend]
+        impl<T> __FastbootCheck for T
+        where
+            #bound,
+        {
+            type Value = T;
         }
     }
 }

@@ -2,12 +2,14 @@
 //! and `#[fastboot::main]`. Use them through the `fastboot` crate, which
 //! documents them with examples.
 //!
-//! `args` parses their arguments, `check` validates the items they are put
-//! on, `expand` writes the code.
+//! `args` parses their arguments (the mode, `crate = path`), `check`
+//! validates the items they are put on, `wrapper` picks the rkyv wrapper a
+//! type holding `&'static` references needs, `expand` writes the code.
 
 mod args;
 mod check;
 mod expand;
+mod wrapper;
 
 use proc_macro::TokenStream;
 use quote::ToTokens;
@@ -18,10 +20,10 @@ use syn::{parse_macro_input, ItemFn};
 #[proc_macro_attribute]
 pub fn frozen(args: TokenStream, item: TokenStream) -> TokenStream {
     let item = parse_macro_input!(item as ItemFn);
-    let checked =
-        syn::parse::<args::Args>(args).and_then(|args| Ok((args, check::signature(&item)?)));
-    match checked {
-        Ok((args, ty)) => expand::frozen(&args.krate, &item, ty).into(),
+    let expanded = syn::parse::<args::Args>(args)
+        .and_then(|args| expand::frozen(&args, &item, check::signature(&item)?));
+    match expanded {
+        Ok(tokens) => tokens.into(),
         // The function is kept as written, so that its uses do not add
         // errors of their own to this one.
         Err(error) => {
@@ -38,6 +40,12 @@ pub fn frozen(args: TokenStream, item: TokenStream) -> TokenStream {
 pub fn main(args: TokenStream, item: TokenStream) -> TokenStream {
     let item = parse_macro_input!(item as ItemFn);
     let checked = syn::parse::<args::Args>(args).and_then(|args| {
+        if let Some((_, span)) = args.mode {
+            return Err(syn::Error::new(
+                span,
+                "`main` takes no mode: put it on the #[fastboot::frozen] functions",
+            ));
+        }
         check::main(&item)?;
         Ok(args)
     });

@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 use fastboot_core::format::{self, EntryData, Snapshot};
 
 /// The number of frozen statics of the `kinds` example.
-pub const ENTRIES: usize = 9;
+pub const ENTRIES: usize = 15;
 
 /// The `kinds` example, built (or found up to date) by cargo on first use,
 /// with the profile of this test binary.

@@ -1,0 +1,290 @@
+//! The three ways a frozen value is kept, each a [`Mode`]:
+//!
+//! | mode | the function returns | stored in the snapshot as | first access |
+//! |---|---|---|---|
+//! | [`ZeroCopy`] (default) | `&'static Archived<T>` | rkyv archive | in place, no copy |
+//! | [`Deserialize`] | `&'static T` | rkyv archive | rkyv deserializes it once |
+//! | [`Serde`] | `&'static T` | MessagePack | serde deserializes it once |
+//!
+//! A mode says what is kept once the value is obtained and how to get it
+//! from snapshot bytes, from a computed value, or in a freeze run;
+//! [`Frozen`](crate::frozen::Frozen) does the rest (once, thread safely),
+//! the same way for all three.
+
+use std::marker::PhantomData;
+
+use rkyv::de::Pool;
+use rkyv::rancor::{self, Strategy};
+use rkyv::with::{ArchiveWith, DeserializeWith, Identity, With};
+
+use crate::archive::{self, Freezable};
+use crate::checksum::checksum_parts;
+use crate::report::InvalidData;
+
+/// How a frozen static keeps its value: see the [module](self) docs.
+pub trait Mode: 'static {
+    /// The type the function's body computes.
+    type Value: 'static;
+    /// What the function returns a reference to.
+    type Output: ?Sized + Sync + 'static;
+    /// What the static keeps once the value is obtained.
+    type Kept: Send + Sync + 'static;
+
+    /// Size and alignment of the root that snapshot bytes must hold.
+    const ROOT: (usize, usize);
+
+    /// Fingerprint of the value's type as this mode stores it.
+    fn type_fingerprint() -> u64;
+
+    /// Checks that `bytes` hold a valid encoding of the value, with no
+    /// trust in them (for snapshot files and verify runs).
+    fn validate(bytes: &[u8]) -> Result<(), InvalidData>;
+
+    /// What to keep from snapshot bytes, mapped for the life of the process
+    /// and checked by [`thaw::check_data`](crate::thaw::check_data). Bytes
+    /// that are not `embedded` in the executable must be validated first.
+    fn thaw(bytes: &'static [u8], embedded: bool) -> Result<Self::Kept, InvalidData>;
+
+    /// What to keep when the body computed the value outside a freeze run.
+    fn computed(value: Self::Value) -> Self::Kept;
+
+    /// What to keep in a freeze run: the computed value, and `bytes`, its
+    /// encoding for the snapshot (leaked, so never freed or changed).
+    fn frozen(value: Self::Value, bytes: &'static [u8]) -> Self::Kept;
+
+    /// The value, from what is kept.
+    fn output(kept: &Self::Kept) -> &Self::Output;
+}
+
+/// The archived form of `T` under the rkyv `with` wrapper `W`
+/// (`Archived<T>` when `W` is `Identity`).
+pub type ArchivedWith<T, W> = <W as ArchiveWith<T>>::Archived;
+
+/// The default mode: the value is accessed in place in the snapshot, as
+/// `&'static Archived<T>`, with no copy (through the `with` wrapper `W`,
+/// which the macro picks for types holding `&'static` references).
+#[derive(Debug)]
+pub struct ZeroCopy<T, W = Identity>(PhantomData<fn() -> (T, W)>);
+
+/// `#[frozen(deserialize)]`: the value is stored as an rkyv archive and
+/// deserialized into a `T` once, at first access; the function returns
+/// `&'static T`.
+#[derive(Debug)]
+pub struct Deserialize<T, W = Identity>(PhantomData<fn() -> (T, W)>);
+
+/// `#[frozen(serde)]`: the value is stored in MessagePack and deserialized
+/// with serde into a `T` once, at first access; the function returns
+/// `&'static T`.
+#[derive(Debug)]
+pub struct Serde<T>(PhantomData<fn() -> T>);
+
+/// Fingerprint of `T` archived through `W`: their names, and the archived
+/// root's size and alignment.
+fn rkyv_fingerprint<T, W: ArchiveWith<T>>() -> u64 {
+    checksum_parts(&[
+        b"rkyv",
+        std::any::type_name::<T>().as_bytes(),
+        std::any::type_name::<W>().as_bytes(),
+        &size_of::<W::Archived>().to_le_bytes(),
+        &align_of::<W::Archived>().to_le_bytes(),
+    ])
+}
+
+/// Accesses the archive in `bytes`.
+///
+/// # Safety
+/// `bytes` must hold a valid archive of `With<T, W>` with its root at the
+/// end, aligned for it, and must not change for the life of the process:
+/// validated by rkyv, or made by this program (by archiving such a value
+/// into an `AlignedVec`, whose 16-byte alignment suffices since
+/// [`Frozen::new`](crate::frozen::Frozen::new) checks at compile time that
+/// the root needs no more), or embedded in this very executable for this
+/// entry (see `Frozen::thaw`).
+unsafe fn access<T, W: ArchiveWith<T>>(bytes: &'static [u8]) -> &'static W::Archived
+where
+    W::Archived: rkyv::Portable,
+{
+    // SAFETY: as promised by the caller.
+    unsafe { rkyv::access_unchecked::<W::Archived>(bytes) }
+}
+
+/// Accesses the archive in untrusted or trusted `bytes`: validated first
+/// unless `embedded`.
+fn access_checked<T, W>(
+    bytes: &'static [u8],
+    embedded: bool,
+) -> Result<&'static W::Archived, InvalidData>
+where
+    W: ArchiveWith<T>,
+    With<T, W>: Freezable,
+{
+    if !embedded {
+        archive::validate::<With<T, W>>(bytes)?;
+    }
+    // SAFETY: validated just above, or embedded in this executable for this
+    // entry; mapped for the life of the process and checked for alignment
+    // and length by `thaw::check_data` (see `Mode::thaw`).
+    Ok(unsafe { access::<T, W>(bytes) })
+}
+
+impl<T: 'static, W: 'static> Mode for ZeroCopy<T, W>
+where
+    W: ArchiveWith<T>,
+    With<T, W>: Freezable,
+    W::Archived: Sync,
+{
+    type Value = T;
+    type Output = W::Archived;
+    type Kept = &'static W::Archived;
+
+    const ROOT: (usize, usize) = (size_of::<W::Archived>(), align_of::<W::Archived>());
+
+    fn type_fingerprint() -> u64 {
+        rkyv_fingerprint::<T, W>()
+    }
+
+    fn validate(bytes: &[u8]) -> Result<(), InvalidData> {
+        archive::validate::<With<T, W>>(bytes)
+    }
+
+    fn thaw(bytes: &'static [u8], embedded: bool) -> Result<Self::Kept, InvalidData> {
+        access_checked::<T, W>(bytes, embedded)
+    }
+
+    fn computed(value: T) -> Self::Kept {
+        let bytes: &'static [u8] =
+            Box::leak(Box::new(archive::archive(With::<T, W>::cast(&value))));
+        // SAFETY: just archived from a `With<T, W>` into an `AlignedVec`,
+        // leaked, so never freed or changed.
+        unsafe { access::<T, W>(bytes) }
+    }
+
+    fn frozen(_value: T, bytes: &'static [u8]) -> Self::Kept {
+        // SAFETY: `bytes` is this value's archive as a `With<T, W>`, made
+        // by this program into an `AlignedVec` and leaked (see
+        // `Frozen::freeze`).
+        unsafe { access::<T, W>(bytes) }
+    }
+
+    fn output(kept: &Self::Kept) -> &Self::Output {
+        kept
+    }
+}
+
+impl<T: 'static, W: 'static> Mode for Deserialize<T, W>
+where
+    W: ArchiveWith<T> + DeserializeWith<W::Archived, T, SnapshotDeserializer>,
+    With<T, W>: Freezable,
+    T: Send + Sync,
+{
+    type Value = T;
+    type Output = T;
+    type Kept = T;
+
+    const ROOT: (usize, usize) = (size_of::<W::Archived>(), align_of::<W::Archived>());
+
+    fn type_fingerprint() -> u64 {
+        rkyv_fingerprint::<T, W>()
+    }
+
+    fn validate(bytes: &[u8]) -> Result<(), InvalidData> {
+        archive::validate::<With<T, W>>(bytes)
+    }
+
+    fn thaw(bytes: &'static [u8], embedded: bool) -> Result<T, InvalidData> {
+        let archived = access_checked::<T, W>(bytes, embedded)?;
+        let mut snapshot = MappedSnapshot::new();
+        W::deserialize_with(archived, Strategy::wrap(&mut snapshot))
+            .map_err(|e| InvalidData::Rejected(format!("deserializing: {e}")))
+    }
+
+    fn computed(value: T) -> T {
+        value
+    }
+
+    fn frozen(value: T, _bytes: &'static [u8]) -> T {
+        value
+    }
+
+    fn output(kept: &T) -> &T {
+        kept
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<T> Mode for Serde<T>
+where
+    T: serde::Serialize + serde::de::DeserializeOwned + Send + Sync + 'static,
+{
+    type Value = T;
+    type Output = T;
+    type Kept = T;
+
+    // MessagePack has no alignment: any bytes may hold a value.
+    const ROOT: (usize, usize) = (0, 1);
+
+    fn type_fingerprint() -> u64 {
+        checksum_parts(&[
+            crate::serde_format::NAME.as_bytes(),
+            std::any::type_name::<T>().as_bytes(),
+        ])
+    }
+
+    fn validate(bytes: &[u8]) -> Result<(), InvalidData> {
+        crate::serde_format::decode::<T>(bytes).map(drop)
+    }
+
+    fn thaw(bytes: &'static [u8], _embedded: bool) -> Result<T, InvalidData> {
+        // Decoding is safe code whatever the bytes: no need to trust them.
+        crate::serde_format::decode(bytes)
+    }
+
+    fn computed(value: T) -> T {
+        value
+    }
+
+    fn frozen(value: T, _bytes: &'static [u8]) -> T {
+        value
+    }
+
+    fn output(kept: &T) -> &T {
+        kept
+    }
+}
+
+/// rkyv's deserializer for archives mapped for the life of the process,
+/// which lets [`Static`](crate::Static) fields borrow from them.
+///
+/// Only fastboot makes one, and only for a snapshot's bytes (see
+/// [`Deserialize`]'s `thaw`): its field is private.
+#[derive(Debug)]
+pub struct MappedSnapshot {
+    pool: Pool,
+}
+
+impl MappedSnapshot {
+    fn new() -> Self {
+        MappedSnapshot { pool: Pool::new() }
+    }
+}
+
+/// The deserializer [`Deserialize`] mode uses: rkyv's, over archives that
+/// live as long as the process.
+pub type SnapshotDeserializer = Strategy<MappedSnapshot, rancor::Error>;
+
+impl<E: rancor::Source> rkyv::de::Pooling<E> for MappedSnapshot {
+    fn start_pooling(&mut self, address: usize) -> rkyv::de::PoolingState {
+        rkyv::de::Pooling::<E>::start_pooling(&mut self.pool, address)
+    }
+
+    unsafe fn finish_pooling(
+        &mut self,
+        address: usize,
+        ptr: rkyv::de::ErasedPtr,
+        drop: unsafe fn(rkyv::de::ErasedPtr),
+    ) -> Result<(), E> {
+        // SAFETY: the caller's promise (`drop` is valid to call with `ptr`)
+        // is passed on unchanged.
+        unsafe { rkyv::de::Pooling::<E>::finish_pooling(&mut self.pool, address, ptr, drop) }
+    }
+}
