@@ -16,6 +16,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use fastboot::rkyv;
 #[cfg(target_endian = "little")]
 use fastboot::AsNative as _;
+use fastboot::GetNative as _;
 
 /// A user type: deriving rkyv's `Archive` and `Serialize` is all it takes.
 #[derive(Debug, rkyv::Archive, rkyv::Serialize)]
@@ -236,6 +237,40 @@ fn release() -> Release {
     }
 }
 
+/// Prints the values of the `deserialize` and `serde` modes and of the
+/// `&'static str` tables.
+fn print_owned_and_borrowed() {
+    // `deserialize`: the owned types, their methods, `&Vec` and `&HashMap`.
+    let elements: &'static Vec<Element> = elements();
+    let described: Vec<String> = elements.iter().map(Element::describe).collect();
+    println!("value elements {}", described.join(" "));
+    let by_symbol: &'static HashMap<String, Element> = elements_by_symbol();
+    println!("value elements_by_symbol[He] {:?}", by_symbol.get("He"));
+
+    let mut mimes: Vec<(&str, &str)> = mime_types()
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    mimes.sort_unstable();
+    println!(
+        "value mime_types {mimes:?} rs={:?}",
+        mime_types()
+            .get("rs")
+            .map(rkyv::string::ArchivedString::as_str)
+    );
+
+    for language in languages() {
+        let name: &'static str = language.name;
+        println!(
+            "value language {name} {:?} {:?}",
+            language.extensions, language.magic
+        );
+    }
+
+    println!("value settings {}", settings());
+    println!("value release {:?}", release());
+}
+
 #[fastboot::main]
 fn main() {
     println!("value greeting {}", greeting());
@@ -296,34 +331,15 @@ fn main() {
         .collect();
     letters.sort_unstable();
     println!("value catalog letters {letters:?}");
-
-    // `deserialize`: the owned types, their methods, `&Vec` and `&HashMap`.
-    let elements: &'static Vec<Element> = elements();
-    let described: Vec<String> = elements.iter().map(Element::describe).collect();
-    println!("value elements {}", described.join(" "));
-    let by_symbol: &'static HashMap<String, Element> = elements_by_symbol();
-    println!("value elements_by_symbol[He] {:?}", by_symbol.get("He"));
-
-    let mut mimes: Vec<(&str, &str)> = mime_types()
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
-    mimes.sort_unstable();
     println!(
-        "value mime_types {mimes:?} rs={:?}",
-        mime_types().get("rs").map(|v| v.as_str())
+        "value catalog letters['r'] {:?}",
+        catalog
+            .letter_counts
+            .get_native(&'r')
+            .map(|n| n.to_native())
     );
 
-    for language in languages() {
-        let name: &'static str = language.name;
-        println!(
-            "value language {name} {:?} {:?}",
-            language.extensions, language.magic
-        );
-    }
-
-    println!("value settings {}", settings());
-    println!("value release {:?}", release());
+    print_owned_and_borrowed();
 
     // Numbers of a zero-copy vector read as a native slice, in place.
     #[cfg(target_endian = "little")]

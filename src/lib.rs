@@ -25,6 +25,21 @@
 //! in memory: exactly once, thread safely. A program is always correct with
 //! or without a snapshot.
 //!
+//! # Modes
+//!
+//! | attribute | returns | accepts | first access |
+//! |---|---|---|---|
+//! | `#[frozen]` | `&'static Archived<T>` | rkyv types | in place: free at any size |
+//! | `#[frozen(deserialize)]` | `&'static T` | rkyv types with `Deserialize` | rkyv deserializes once |
+//! | `#[frozen(serde)]` | `&'static T` | serde types (`serde_json::Value`...) | MessagePack decoded once |
+//!
+//! The owned modes cost a deserialization at first access, which grows with
+//! the value; they pay where the body really computes (parsing, building a
+//! trie), and let a `static X: LazyLock<T>` whose callers use `&T` become a
+//! frozen function with no other change. Tables of `&'static str` and
+//! `&'static [T]` freeze in the rkyv modes (see [`Static`]); in
+//! `deserialize` mode they point into the snapshot instead of being copied.
+//!
 //! # Running
 //!
 //! | environment | effect |
@@ -60,8 +75,8 @@
 pub use fastboot_core::AsNative;
 pub use fastboot_core::{init, report};
 pub use fastboot_core::{
-    ArchivedWith, EntryReport, FreezeError, InvalidData, Native, Origin, Outcome, Reason,
-    SnapshotError, Sorted, Static,
+    ArchivedWith, EntryReport, FreezeError, GetNative, InvalidData, Native, Origin, Outcome,
+    Reason, SnapshotError, Sorted, Static,
 };
 pub use rkyv;
 pub use rkyv::Archived;
@@ -89,10 +104,36 @@ pub use rkyv::Archived;
 /// assert!(std::ptr::eq(lengths, word_lengths()));
 /// ```
 ///
+/// With `deserialize` or `serde` it returns `&'static T` instead,
+/// deserialized once at first access:
+///
+/// ```
+/// #[derive(Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+/// struct Config {
+///     name: String,
+///     retries: u32,
+/// }
+///
+/// #[fastboot::frozen(serde)]
+/// fn config() -> Config {
+///     Config { name: "app".into(), retries: 3 }
+/// }
+///
+/// #[fastboot::frozen(deserialize)]
+/// fn primes() -> Vec<u32> {
+///     (2..100u32).filter(|n| (2..*n).all(|d| n % d != 0)).collect()
+/// }
+///
+/// let config: &'static Config = config();
+/// assert_eq!(config.retries, 3);
+/// let primes: &'static Vec<u32> = primes();
+/// assert_eq!(primes[..3], [2, 3, 5]);
+/// ```
+///
 /// The function must be a free function (in a module, not an `impl`) with
 /// no arguments, no generics, not `const`, `async`, `unsafe` or `extern`,
-/// returning a named type that rkyv can archive. Anything else is a compile
-/// error, at the offending part, saying what to do.
+/// returning a named type that its mode can store. Anything else is a
+/// compile error, at the offending part, saying what to do.
 ///
 /// A crate that re-exports fastboot names it with `crate`, as in
 /// `#[my_framework::fastboot::frozen(crate = my_framework::fastboot)]`.

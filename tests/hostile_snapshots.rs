@@ -254,3 +254,41 @@ fn rows_pointing_at_each_others_data_are_rejected() {
     // fingerprint, would fail).
     assert_rejected("swapped rows", &path, 1, "overlaps another");
 }
+
+#[test]
+fn forged_serde_and_deserialize_entries_are_rejected() {
+    let dir = temp_dir("forged");
+    let (snap, _) = good(&dir);
+    // Garbage under valid checksums (the rewrite reseals each entry), as a
+    // deliberately forged file holds: decoding must fail cleanly, without
+    // a crash, an abort on a huge allocation, or a stack overflow.
+    let deep = [0x91].repeat(100_000); // arrays nested 100,000 deep
+    let huge_array = vec![0xdd, 0xff, 0xff, 0xff, 0xff]; // 4 G elements, none present
+    let huge_string = vec![0xdb, 0xff, 0xff, 0xff, 0xff]; // a 4 GB string, absent
+    let ones = vec![0xff; 64]; // relative pointers and lengths out of bounds
+    let cases: [(&str, &[u8]); 9] = [
+        ("kinds::settings", &deep),
+        ("kinds::settings", &huge_array),
+        ("kinds::settings", &huge_string),
+        ("kinds::release", &ones),
+        ("kinds::release", &[]),
+        ("kinds::elements", &ones),
+        ("kinds::elements_by_symbol", &ones),
+        ("kinds::languages", &ones),
+        ("kinds::languages", &[]),
+    ];
+    for (name, garbage) in cases {
+        let forged = dir.join("forged.snap");
+        rewrite(&snap, &forged, None, |entries| {
+            let entry = entries.iter_mut().find(|e| e.0 == name).unwrap();
+            entry.2 = garbage.to_vec();
+        });
+        let case = format!("{name} forged with {} bytes", garbage.len());
+        assert_rejected(
+            &case,
+            &forged,
+            1,
+            &format!("computing {name}: invalid data"),
+        );
+    }
+}

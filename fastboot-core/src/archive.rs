@@ -72,9 +72,11 @@ enum Failure {
     /// rkyv panicked, as it does for some offsets that overflow.
     Panic(String),
     /// The serde encoder failed (the message says why).
+    #[cfg(feature = "serde")]
     Serde(String),
 }
 
+#[cfg(feature = "serde")]
 impl ArchiveError {
     /// The serde encoder failed, saying `why`.
     pub(crate) fn serde(why: String) -> Self {
@@ -87,6 +89,7 @@ impl fmt::Display for ArchiveError {
         match &self.0 {
             Failure::Error(error) => write!(f, "{error}")?,
             Failure::Panic(message) => write!(f, "rkyv panicked: {message}")?,
+            #[cfg(feature = "serde")]
             Failure::Serde(why) => return write!(f, "serde: {why}"),
         }
         if size_of::<Archived<usize>>() < size_of::<u64>() {
@@ -125,7 +128,9 @@ impl std::error::Error for ArchiveError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match &self.0 {
             Failure::Error(error) => Some(error),
-            Failure::Panic(_) | Failure::Serde(_) => None,
+            Failure::Panic(_) => None,
+            #[cfg(feature = "serde")]
+            Failure::Serde(_) => None,
         }
     }
 }

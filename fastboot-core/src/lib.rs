@@ -15,6 +15,7 @@ pub mod format;
 mod freeze;
 mod frozen;
 mod identity;
+mod lookup;
 mod mode;
 mod os;
 mod registry;
@@ -30,22 +31,19 @@ mod verify;
 #[doc(hidden)]
 pub mod __private {
     pub use crate::__register as register;
-    pub use crate::archive::{
-        archive, archive_with, validate, ArchiveResult, Freeze, FreezePlain, FreezeSorted,
-    };
+    pub use crate::archive::{archive, validate, ArchiveResult, Freeze, FreezePlain, FreezeSorted};
     pub use crate::atomic::{write as write_atomically, AtomicFile};
     pub use crate::checksum::checksum;
     pub use crate::config::{FREEZE_VAR, MODE_VAR, SNAPSHOT_VAR};
     pub use crate::frozen::Frozen;
     pub use crate::identity::{current_build_id, find_build_id, hex, BuildId};
-    #[cfg(feature = "serde")]
-    pub use crate::mode::Serde;
-    pub use crate::mode::{ArchivedWith, Deserialize, Mode, SnapshotDeserializer, ZeroCopy};
+    pub use crate::mode::{
+        ArchivedWith, Deserialize, Encode, EncodeAs, Mode, Serde, SerdeFeature,
+        SnapshotDeserializer, ZeroCopy,
+    };
     #[cfg(fastboot_registry)]
     pub use crate::registry::ENTRIES;
     pub use crate::registry::{entries, Entry};
-    #[cfg(feature = "serde")]
-    pub use crate::serde_format::encode as serde_encode;
     pub use crate::source::{beside as snapshot_beside, find_appended, find_file, section};
     pub use linkme;
 
@@ -60,6 +58,7 @@ pub use archive::{ArchiveError, ArchiveResult, Freezable, Sorted};
 pub use borrowed::AsNative;
 pub use borrowed::{Native, Static};
 pub use freeze::FreezeError;
+pub use lookup::GetNative;
 pub use mode::ArchivedWith;
 pub use report::{report, EntryReport, InvalidData, Origin, Outcome, Reason};
 pub use source::SnapshotError;

@@ -17,7 +17,7 @@ use rkyv::de::Pool;
 use rkyv::rancor::{self, Strategy};
 use rkyv::with::{ArchiveWith, DeserializeWith, Identity, With};
 
-use crate::archive::{self, Freezable};
+use crate::archive::{self, ArchiveResult, Freezable};
 use crate::checksum::checksum_parts;
 use crate::report::InvalidData;
 
@@ -35,6 +35,12 @@ pub trait Mode: 'static {
 
     /// Fingerprint of the value's type as this mode stores it.
     fn type_fingerprint() -> u64;
+
+    /// The value's encoding for a snapshot, deterministic for the types the
+    /// mode is given by the macro (a top-level `HashMap` of a plain type
+    /// is archived in canonical order by the macro itself, see
+    /// [`Freeze`](crate::archive::Freeze)).
+    fn encode(value: &Self::Value) -> ArchiveResult;
 
     /// Checks that `bytes` hold a valid encoding of the value, with no
     /// trust in them (for snapshot files and verify runs).
@@ -54,6 +60,32 @@ pub trait Mode: 'static {
 
     /// The value, from what is kept.
     fn output(kept: &Self::Kept) -> &Self::Output;
+}
+
+/// A value of type `T` to encode as mode `M` stores it:
+/// `(&Encode::<M, _>::new(value)).encode()` in the code the macro writes,
+/// which falls back to a method of its own where `M` is no mode for `T`
+/// (an error the macro reports once, at the return type).
+#[derive(Debug)]
+pub struct Encode<'a, M, T>(&'a T, PhantomData<M>);
+
+impl<'a, M, T> Encode<'a, M, T> {
+    /// Wraps `value`.
+    pub fn new(value: &'a T) -> Self {
+        Encode(value, PhantomData)
+    }
+}
+
+/// [`Encode`]'s method where `M` is a mode for `T`.
+pub trait EncodeAs {
+    /// The value's encoding for a snapshot.
+    fn encode(&self) -> ArchiveResult;
+}
+
+impl<M: Mode<Value = T>, T> EncodeAs for &Encode<'_, M, T> {
+    fn encode(&self) -> ArchiveResult {
+        M::encode(self.0)
+    }
 }
 
 /// The archived form of `T` under the rkyv `with` wrapper `W`
@@ -143,6 +175,10 @@ where
         rkyv_fingerprint::<T, W>()
     }
 
+    fn encode(value: &T) -> ArchiveResult {
+        archive::archive_with::<T, W>(value)
+    }
+
     fn validate(bytes: &[u8]) -> Result<(), InvalidData> {
         archive::validate::<With<T, W>>(bytes)
     }
@@ -187,6 +223,10 @@ where
         rkyv_fingerprint::<T, W>()
     }
 
+    fn encode(value: &T) -> ArchiveResult {
+        archive::archive_with::<T, W>(value)
+    }
+
     fn validate(bytes: &[u8]) -> Result<(), InvalidData> {
         archive::validate::<With<T, W>>(bytes)
     }
@@ -211,6 +251,18 @@ where
     }
 }
 
+/// Implemented when fastboot's `serde` feature is on: `#[frozen(serde)]`
+/// checks it first, so that with the feature off its error says so.
+#[diagnostic::on_unimplemented(
+    message = "#[fastboot::frozen(serde)] needs fastboot's `serde` feature",
+    label = "the `serde` feature of `fastboot` is off",
+    note = "enable it in Cargo.toml: it is one of fastboot's default features"
+)]
+pub trait SerdeFeature {}
+
+#[cfg(feature = "serde")]
+impl SerdeFeature for () {}
+
 #[cfg(feature = "serde")]
 impl<T> Mode for Serde<T>
 where
@@ -228,6 +280,10 @@ where
             crate::serde_format::NAME.as_bytes(),
             std::any::type_name::<T>().as_bytes(),
         ])
+    }
+
+    fn encode(value: &T) -> ArchiveResult {
+        crate::serde_format::encode(value)
     }
 
     fn validate(bytes: &[u8]) -> Result<(), InvalidData> {
@@ -286,5 +342,51 @@ impl<E: rancor::Source> rkyv::de::Pooling<E> for MappedSnapshot {
         // SAFETY: the caller's promise (`drop` is valid to call with `ptr`)
         // is passed on unchanged.
         unsafe { rkyv::de::Pooling::<E>::finish_pooling(&mut self.pool, address, ptr, drop) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::borrowed::Static;
+
+    /// Leaks the archive of `value`, as a snapshot mapped for the life of
+    /// the process would be.
+    fn leaked<T, W>(value: &T) -> &'static [u8]
+    where
+        With<T, W>: Freezable,
+    {
+        Box::leak(Box::new(archive::archive_with::<T, W>(value).unwrap()))
+    }
+
+    #[test]
+    fn deserialized_static_strings_and_slices_point_into_the_snapshot() {
+        let names: Vec<&'static str> = vec!["one", "a string too long to be inline"];
+        let bytes = leaked::<Vec<&'static str>, rkyv::with::Map<Static>>(&names);
+        let thawed =
+            Deserialize::<Vec<&'static str>, rkyv::with::Map<Static>>::thaw(bytes, false).unwrap();
+        assert_eq!(thawed, names);
+        let range = bytes.as_ptr_range();
+        for name in &thawed {
+            assert!(range.contains(&name.as_ptr()), "{name} was copied");
+        }
+
+        let numbers: &'static [u32] = &[7, 8, 9];
+        let bytes = leaked::<&'static [u32], Static>(&numbers);
+        let thawed = Deserialize::<&'static [u32], Static>::thaw(bytes, false).unwrap();
+        assert_eq!(thawed, numbers);
+        if cfg!(target_endian = "little") {
+            assert!(bytes.as_ptr_range().contains(&thawed.as_ptr().cast()));
+        }
+    }
+
+    #[test]
+    fn an_untrusted_archive_is_validated_before_it_is_read() {
+        let bytes: &'static [u8] = Box::leak(Box::new([0xffu8; 64]));
+        assert!(matches!(
+            Deserialize::<Vec<String>>::thaw(bytes, false),
+            Err(InvalidData::Rejected(_))
+        ));
+        assert!(ZeroCopy::<Vec<String>>::thaw(bytes, false).is_err());
     }
 }

@@ -67,14 +67,14 @@ pub fn frozen(args: &Args, item: &ItemFn, ty: &Type) -> syn::Result<TokenStream>
             (
                 output,
                 quote_spanned!(first=> #krate_first::__private::#mode_name #open #checked, #with #close),
-                quote!(#private::archive_with::<#ty, #with>(value)),
+                encode_as(krate, &quote!(#private::#mode_name<#ty, #with>)),
                 check_rkyv(krate, mode, Some(with)),
             )
         }
         (Mode::Serde, _) => (
             ty.to_token_stream(),
             quote_spanned!(first=> #krate_first::__private::Serde #open #checked #close),
-            quote!(#private::serde_encode(value)),
+            encode_as(krate, &quote!(#private::Serde<#ty>)),
             check_serde(krate),
         ),
     };
@@ -85,11 +85,18 @@ pub fn frozen(args: &Args, item: &ItemFn, ty: &Type) -> syn::Result<TokenStream>
         #[allow(unused_imports)]
         use #krate::__private::frozen_functions_belong_to_a_module_not_an_impl as _;
     );
+    // What names the mode's type carries the return type's spans, so that
+    // an unsatisfied bound is reported there, once.
+    let reference = quote_spanned!(first=> &'static);
+    let frozen_type =
+        quote_spanned!(first=> #krate_first::__private::Frozen #open #mode_type #close);
+    let new = quote_spanned!(first=> #krate_first::__private::Frozen::new);
+    let get = quote_spanned!(first=> __FASTBOOT_FROZEN.get(__fastboot_compute, __fastboot_encode));
     Ok(quote! {
         #module_level_only
 
         #(#attrs)*
-        #vis fn #ident() -> &'static #output {
+        #vis fn #ident() -> #reference #output {
             #check
 
             fn __fastboot_compute() -> #ty #block
@@ -99,19 +106,20 @@ pub fn frozen(args: &Args, item: &ItemFn, ty: &Type) -> syn::Result<TokenStream>
             }
 
             fn __fastboot_touch() {
-                __FASTBOOT_FROZEN.get(__fastboot_compute, __fastboot_encode);
+                #get;
             }
 
-            static __FASTBOOT_FROZEN: #private::Frozen<#mode_type> =
-                #private::Frozen::new(
-                    ::core::concat!(::core::module_path!(), "::", #name),
-                    #definition,
-                    __fastboot_touch,
-                );
+            // Its type is the user's, nested in the mode's and `Frozen`.
+            #[allow(clippy::type_complexity)]
+            static __FASTBOOT_FROZEN: #frozen_type = #new(
+                ::core::concat!(::core::module_path!(), "::", #name),
+                #definition,
+                __fastboot_touch,
+            );
 
             #private::register!((#private) __FASTBOOT_FROZEN);
 
-            __FASTBOOT_FROZEN.get(__fastboot_compute, __fastboot_encode)
+            #get
         }
     })
 }
@@ -149,6 +157,28 @@ fn encode_plain(krate: &Path) -> TokenStream {
     }
 }
 
+/// Encodes a value as the mode type `mode` does, or, where the type does
+/// not fit the mode (which `__FastbootCheck` already reports), through a
+/// fallback that keeps that from being reported here too.
+fn encode_as(krate: &Path, mode: &TokenStream) -> TokenStream {
+    quote! {
+        #[allow(unused_imports)]
+        use #krate::__private::EncodeAs as _;
+
+        #[allow(dead_code)]
+        trait __FastbootNotEncodable {
+            fn encode(&mut self) -> #krate::__private::ArchiveResult;
+        }
+        impl<M, T> __FastbootNotEncodable for &#krate::__private::Encode<'_, M, T> {
+            fn encode(&mut self) -> #krate::__private::ArchiveResult {
+                ::core::unreachable!()
+            }
+        }
+
+        (&#krate::__private::Encode::<#mode, _>::new(value)).encode()
+    }
+}
+
 /// The check that a return type can be kept in an rkyv mode, whose failure
 /// is an error saying so, at the return type (rkyv's own error about the
 /// signature comes first if `Archive` is missing).
@@ -171,14 +201,22 @@ fn check_rkyv(krate: &Path, mode: Mode, with: Option<&TokenStream>) -> TokenStre
     check_trait(message, label, note, &bound)
 }
 
-/// The check that a return type can be kept in serde mode.
+/// The check that a return type can be kept in serde mode, after the check
+/// that serde mode is there at all.
 fn check_serde(krate: &Path) -> TokenStream {
-    check_trait(
+    let feature = quote! {
+        const _: () = {
+            fn serde_mode_is_enabled<T: #krate::__private::SerdeFeature>() {}
+            let _ = serde_mode_is_enabled::<()>;
+        };
+    };
+    let check = check_trait(
         "`{Self}` cannot be frozen with `serde`: it is not `serde::Serialize + serde::de::DeserializeOwned + Send + Sync`",
         "the return type of a #[fastboot::frozen(serde)] function must implement `serde::Serialize` and `serde::de::DeserializeOwned`",
         "derive `serde::Serialize` and `serde::Deserialize` for `{Self}` (a type borrowing `&'static str` cannot be deserialized into with serde: use `String`, or `#[fastboot::frozen(deserialize)]`, which borrows from the snapshot)",
         &quote!(#krate::__private::Serde<T>: #krate::__private::Mode),
-    )
+    );
+    quote!(#feature #check)
 }
 
 fn check_trait(message: &str, label: &str, note: &str, bound: &TokenStream) -> TokenStream {

@@ -1,0 +1,2 @@
+#[fastboot::main(serde)]
+fn main() {}

@@ -1,0 +1,6 @@
+#[fastboot::frozen(zero_copy)]
+fn numbers() -> Vec<u32> {
+    vec![1, 2, 3]
+}
+
+fn main() {}
