@@ -17,8 +17,8 @@ use crate::mode::SnapshotDeserializer;
 ///
 /// A `&'static str` is archived as a `String` is (`ArchivedString`), a
 /// `&'static [T]` as a `Vec<T>` is (`ArchivedVec`), so zero-copy code reads
-/// them as it would those. In [`Deserialize`](crate::mode::Deserialize)
-/// mode they are not copied: the `&'static str` (or `&'static [u8]`, or
+/// them as it would those. In `#[frozen(deserialize)]` mode they are not
+/// copied: the `&'static str` (or `&'static [u8]`, or
 /// `&'static [u32]` on a little-endian target...) points into the snapshot,
 /// which is mapped for the life of the process. (A slice whose archived
 /// elements differ from native ones in memory, such as `&'static [u32]` on

@@ -12,7 +12,7 @@ use crate::registry::{self, Entry, FrozenArchive};
 use crate::report::{Origin, Outcome, Reason};
 use crate::thaw;
 
-/// A frozen static kept in mode `M` (see [`mode`](crate::mode)): its
+/// A frozen static kept in mode `M` (see [`Mode`]): its
 /// registry entry and, once accessed, its value.
 ///
 /// The first [`get`](Frozen::get) thaws the value from the snapshot or, if

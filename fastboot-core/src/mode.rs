@@ -21,7 +21,13 @@ use crate::archive::{self, ArchiveResult, Freezable};
 use crate::checksum::checksum_parts;
 use crate::report::InvalidData;
 
-/// How a frozen static keeps its value: see the [module](self) docs.
+/// How a frozen static keeps its value:
+///
+/// | mode | the function returns | stored in the snapshot as | first access |
+/// |---|---|---|---|
+/// | [`ZeroCopy`] (default) | `&'static Archived<T>` | rkyv archive | in place, no copy |
+/// | [`Deserialize`] | `&'static T` | rkyv archive | rkyv deserializes it once |
+/// | [`Serde`] | `&'static T` | MessagePack | serde deserializes it once |
 pub trait Mode: 'static {
     /// The type the function's body computes.
     type Value: 'static;
@@ -47,7 +53,7 @@ pub trait Mode: 'static {
     fn validate(bytes: &[u8]) -> Result<(), InvalidData>;
 
     /// What to keep from snapshot bytes, mapped for the life of the process
-    /// and checked by [`thaw::check_data`](crate::thaw::check_data). Bytes
+    /// and checked for alignment, length and (unless embedded) checksum. Bytes
     /// that are not `embedded` in the executable must be validated first.
     fn thaw(bytes: &'static [u8], embedded: bool) -> Result<Self::Kept, InvalidData>;
 
