@@ -130,14 +130,16 @@ impl<M: Mode> Frozen<M> {
         };
         // Only the thread that initialises `value` gets here.
         let _ = self.entry.frozen.set(archive);
-        M::frozen(value, bytes)
+        // SAFETY: `bytes` is `encode`'s result for `value`, the `AlignedVec`
+        // it returned, leaked just above.
+        unsafe { M::frozen(value, bytes) }
     }
 
     fn thaw(&'static self) -> Result<(M::Kept, &'static Origin), Reason> {
         let (record, origin) = thaw::record(&self.entry)?;
         let (root_size, root_align) = M::ROOT;
         thaw::check_data(&record, origin, root_size, root_align)?;
-        // The bytes are mapped for the life of the process (a loaded
+        // SAFETY: the bytes are mapped for the life of the process (a loaded
         // segment, or a leaked mapping), aligned and long enough for the
         // root (checked above). Bytes from a file are validated by the mode
         // before any unchecked access, which makes it sound for any content;
@@ -147,7 +149,8 @@ impl<M: Mode> Frozen<M> {
         // as immutable: they were written for this very binary (same
         // build-id) and this name, type, mode and definition (same
         // fingerprint).
-        let kept = M::thaw(record.bytes, origin.is_embedded()).map_err(Reason::Invalid)?;
+        let kept = unsafe { M::thaw(record.bytes, origin.is_embedded()) };
+        let kept = kept.map_err(Reason::Invalid)?;
         Ok((kept, origin))
     }
 }

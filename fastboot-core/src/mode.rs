@@ -52,17 +52,27 @@ pub trait Mode: 'static {
     /// trust in them (for snapshot files and verify runs).
     fn validate(bytes: &[u8]) -> Result<(), InvalidData>;
 
-    /// What to keep from snapshot bytes, mapped for the life of the process
-    /// and checked for alignment, length and (unless embedded) checksum. Bytes
-    /// that are not `embedded` in the executable must be validated first.
-    fn thaw(bytes: &'static [u8], embedded: bool) -> Result<Self::Kept, InvalidData>;
+    /// What to keep from a snapshot's bytes; bytes not `embedded` in the
+    /// executable are validated first.
+    ///
+    /// # Safety
+    /// `bytes` must stay mapped and unchanged for the life of the process,
+    /// be aligned and long enough for [`ROOT`](Mode::ROOT), and, if
+    /// `embedded`, hold this value's encoding as this program wrote it (a
+    /// snapshot embedded in this very executable, for this entry).
+    unsafe fn thaw(bytes: &'static [u8], embedded: bool) -> Result<Self::Kept, InvalidData>;
 
     /// What to keep when the body computed the value outside a freeze run.
     fn computed(value: Self::Value) -> Self::Kept;
 
     /// What to keep in a freeze run: the computed value, and `bytes`, its
-    /// encoding for the snapshot (leaked, so never freed or changed).
-    fn frozen(value: Self::Value, bytes: &'static [u8]) -> Self::Kept;
+    /// encoding for the snapshot.
+    ///
+    /// # Safety
+    /// `bytes` must be [`encode`](Mode::encode)'s result for `value` (or the
+    /// macro's deterministic equivalent), in the 16-byte aligned buffer it
+    /// returned, leaked so that it is never freed or changed.
+    unsafe fn frozen(value: Self::Value, bytes: &'static [u8]) -> Self::Kept;
 
     /// The value, from what is kept.
     fn output(kept: &Self::Kept) -> &Self::Output;
@@ -148,7 +158,10 @@ where
 
 /// Accesses the archive in untrusted or trusted `bytes`: validated first
 /// unless `embedded`.
-fn access_checked<T, W>(
+///
+/// # Safety
+/// As for [`Mode::thaw`].
+unsafe fn access_checked<T, W>(
     bytes: &'static [u8],
     embedded: bool,
 ) -> Result<&'static W::Archived, InvalidData>
@@ -160,8 +173,8 @@ where
         archive::validate::<With<T, W>>(bytes)?;
     }
     // SAFETY: validated just above, or embedded in this executable for this
-    // entry; mapped for the life of the process and checked for alignment
-    // and length by `thaw::check_data` (see `Mode::thaw`).
+    // entry; mapped for the life of the process, aligned and long enough
+    // for the root (the caller's promise).
     Ok(unsafe { access::<T, W>(bytes) })
 }
 
@@ -189,8 +202,9 @@ where
         archive::validate::<With<T, W>>(bytes)
     }
 
-    fn thaw(bytes: &'static [u8], embedded: bool) -> Result<Self::Kept, InvalidData> {
-        access_checked::<T, W>(bytes, embedded)
+    unsafe fn thaw(bytes: &'static [u8], embedded: bool) -> Result<Self::Kept, InvalidData> {
+        // SAFETY: the caller's promise is `access_checked`'s.
+        unsafe { access_checked::<T, W>(bytes, embedded) }
     }
 
     fn computed(value: T) -> Self::Kept {
@@ -201,10 +215,10 @@ where
         unsafe { access::<T, W>(bytes) }
     }
 
-    fn frozen(_value: T, bytes: &'static [u8]) -> Self::Kept {
-        // SAFETY: `bytes` is this value's archive as a `With<T, W>`, made
-        // by this program into an `AlignedVec` and leaked (see
-        // `Frozen::freeze`).
+    unsafe fn frozen(_value: T, bytes: &'static [u8]) -> Self::Kept {
+        // SAFETY: `bytes` is this value's archive as a `With<T, W>` (the
+        // same archived type as `T`'s when `W` is `Identity`), made by this
+        // program into an `AlignedVec` and leaked (the caller's promise).
         unsafe { access::<T, W>(bytes) }
     }
 
@@ -237,8 +251,11 @@ where
         archive::validate::<With<T, W>>(bytes)
     }
 
-    fn thaw(bytes: &'static [u8], embedded: bool) -> Result<T, InvalidData> {
-        let archived = access_checked::<T, W>(bytes, embedded)?;
+    unsafe fn thaw(bytes: &'static [u8], embedded: bool) -> Result<T, InvalidData> {
+        // SAFETY: the caller's promise is `access_checked`'s.
+        let archived = unsafe { access_checked::<T, W>(bytes, embedded)? };
+        // The archive lives as long as the process (the caller's promise),
+        // which is what `MappedSnapshot` lets `Static` fields borrow.
         let mut snapshot = MappedSnapshot::new();
         W::deserialize_with(archived, Strategy::wrap(&mut snapshot))
             .map_err(|e| InvalidData::Rejected(format!("deserializing: {e}")))
@@ -248,7 +265,7 @@ where
         value
     }
 
-    fn frozen(value: T, _bytes: &'static [u8]) -> T {
+    unsafe fn frozen(value: T, _bytes: &'static [u8]) -> T {
         value
     }
 
@@ -296,7 +313,7 @@ where
         crate::serde_format::decode::<T>(bytes).map(drop)
     }
 
-    fn thaw(bytes: &'static [u8], _embedded: bool) -> Result<T, InvalidData> {
+    unsafe fn thaw(bytes: &'static [u8], _embedded: bool) -> Result<T, InvalidData> {
         // Decoding is safe code whatever the bytes: no need to trust them.
         crate::serde_format::decode(bytes)
     }
@@ -305,7 +322,7 @@ where
         value
     }
 
-    fn frozen(value: T, _bytes: &'static [u8]) -> T {
+    unsafe fn frozen(value: T, _bytes: &'static [u8]) -> T {
         value
     }
 
@@ -369,8 +386,12 @@ mod tests {
     fn deserialized_static_strings_and_slices_point_into_the_snapshot() {
         let names: Vec<&'static str> = vec!["one", "a string too long to be inline"];
         let bytes = leaked::<Vec<&'static str>, rkyv::with::Map<Static>>(&names);
-        let thawed =
-            Deserialize::<Vec<&'static str>, rkyv::with::Map<Static>>::thaw(bytes, false).unwrap();
+        // SAFETY: leaked, so mapped for the life of the process; the
+        // archive of a `Vec`, aligned by its `AlignedVec` (and validated).
+        let thawed = unsafe {
+            Deserialize::<Vec<&'static str>, rkyv::with::Map<Static>>::thaw(bytes, false)
+        }
+        .unwrap();
         assert_eq!(thawed, names);
         let range = bytes.as_ptr_range();
         for name in &thawed {
@@ -379,7 +400,8 @@ mod tests {
 
         let numbers: &'static [u32] = &[7, 8, 9];
         let bytes = leaked::<&'static [u32], Static>(&numbers);
-        let thawed = Deserialize::<&'static [u32], Static>::thaw(bytes, false).unwrap();
+        // SAFETY: as above.
+        let thawed = unsafe { Deserialize::<&'static [u32], Static>::thaw(bytes, false) }.unwrap();
         assert_eq!(thawed, numbers);
         if cfg!(target_endian = "little") {
             assert!(bytes.as_ptr_range().contains(&thawed.as_ptr().cast()));
@@ -388,11 +410,14 @@ mod tests {
 
     #[test]
     fn an_untrusted_archive_is_validated_before_it_is_read() {
-        let bytes: &'static [u8] = Box::leak(Box::new([0xffu8; 64]));
-        assert!(matches!(
-            Deserialize::<Vec<String>>::thaw(bytes, false),
-            Err(InvalidData::Rejected(_))
-        ));
-        assert!(ZeroCopy::<Vec<String>>::thaw(bytes, false).is_err());
+        let mut garbage = rkyv::util::AlignedVec::<16>::new();
+        garbage.extend_from_slice(&[0xff; 64]);
+        let bytes: &'static [u8] = Box::leak(Box::new(garbage));
+        // SAFETY: leaked and 16-byte aligned, longer than a `Vec`'s root;
+        // not embedded, so validated before any access.
+        let deserialized = unsafe { Deserialize::<Vec<String>>::thaw(bytes, false) };
+        assert!(matches!(deserialized, Err(InvalidData::Rejected(_))));
+        // SAFETY: as above.
+        assert!(unsafe { ZeroCopy::<Vec<String>>::thaw(bytes, false) }.is_err());
     }
 }
