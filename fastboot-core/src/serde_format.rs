@@ -1,9 +1,17 @@
 //! The encoding of [`Serde`](crate::mode::Serde) entries: MessagePack,
 //! with `rmp-serde`.
 //!
-//! Self-describing, so that values deserialized through `deserialize_any`
-//! (`serde_json::Value`, `toml::Value`, untagged enums) can be frozen too,
-//! and compact: structs are written as arrays, without field names.
+//! Chosen by measurement (`cargo bench --bench serde_formats`): it is
+//! self-describing, so that values deserialized through `deserialize_any`
+//! (`serde_json::Value`, `toml::Value`, untagged enums, flattened structs)
+//! can be frozen too; it decodes as fast as postcard and bincode (which
+//! cannot decode those) and faster than CBOR; and its decoder turns any
+//! bytes into a value or an error: lengths are checked against the bytes
+//! left, nesting is limited to 1,024 levels, and it has no `unsafe` code.
+//!
+//! Structs are written as maps, with their field names (`write_named`):
+//! the compact form, as arrays, does not round-trip `toml::Value`'s dates,
+//! which toml writes as a struct and reads back as a map.
 
 use crate::archive::{ArchiveError, ArchiveResult};
 use crate::report::InvalidData;
@@ -15,7 +23,7 @@ pub const NAME: &str = "serde/MessagePack";
 /// written from.
 pub fn encode<T: serde::Serialize>(value: &T) -> ArchiveResult {
     let mut bytes = rkyv::util::AlignedVec::new();
-    rmp_serde::encode::write(&mut bytes, value).map_err(|e| ArchiveError::serde(e.to_string()))?;
+    rmp_serde::encode::write_named(&mut bytes, value).map_err(|e| ArchiveError::serde(e.to_string()))?;
     Ok(bytes)
 }
 
