@@ -9,6 +9,7 @@ use crate::format::{FormatError, Writer};
 use crate::identity;
 use crate::os;
 use crate::registry;
+use crate::registry::{Entry, FrozenArchive};
 use crate::say;
 
 /// Why a freeze run failed.
@@ -20,7 +21,8 @@ pub enum FreezeError {
     /// The binary has no identity (GNU build-id, CodeView record or
     /// `LC_UUID`) to tie a snapshot to.
     NoIdentity,
-    /// Two frozen statics have the same name.
+    /// Two frozen statics have the same name, crate version, definition and
+    /// type (the same code linked twice), yet computed different values.
     DuplicateName(String),
     /// The snapshot's metadata cannot be written (see the message).
     Format(FormatError),
@@ -47,7 +49,8 @@ impl fmt::Display for FreezeError {
             ),
             Self::DuplicateName(name) => write!(
                 f,
-                "two frozen statics are named `{name}` (is one crate linked in two versions?)"
+                "two frozen statics are named `{name}`, with the same crate version, \
+                 definition and type, and computed different values"
             ),
             Self::Format(error) => error.fmt(f),
             Self::NotFrozen(name) => write!(f, "{name} was not computed by the freeze run"),
@@ -57,6 +60,23 @@ impl fmt::Display for FreezeError {
 }
 
 impl std::error::Error for FreezeError {}
+
+/// Freezes the entries that share one key (the same code linked twice, see
+/// [`registry::keys`]): each is computed, and all must give the same bytes.
+fn freeze_sharing(sharing: &[&'static Entry]) -> Result<FrozenArchive, FreezeError> {
+    let mut frozen = None;
+    for entry in sharing {
+        let archive = *entry.freeze().ok_or(FreezeError::NotFrozen(entry.name()))?;
+        match frozen {
+            Some(FrozenArchive { bytes, .. }) if bytes != archive.bytes => {
+                return Err(FreezeError::DuplicateName(entry.display_name()));
+            }
+            Some(_) => {}
+            None => frozen = Some(archive),
+        }
+    }
+    Ok(frozen.expect("a key is shared by at least one entry"))
+}
 
 /// Computes and archives every registered entry, in name order, printing one
 /// line per entry, and writes the snapshot to `path` as each archive is made
@@ -70,29 +90,26 @@ pub fn run(path: &Path) -> Result<(), FreezeError> {
     }
     let producer = identity::current_build_id().ok_or(FreezeError::NoIdentity)?;
     let entries = registry::entries();
+    let keyed = registry::keys(&entries);
     let io_error = |error| FreezeError::Io {
         path: path.to_owned(),
         error,
     };
     let mut file = AtomicFile::create(path).map_err(io_error)?;
-    let names: Vec<&str> = entries.iter().map(|e| e.name()).collect();
-    let mut writer = Writer::new(BufWriter::new(file.file()), producer.as_bytes(), &names)
-        .map_err(|e| match e {
-            FormatError::DuplicateName(name) => FreezeError::DuplicateName(name),
-            other => FreezeError::Format(other),
-        })?;
+    let keys: Vec<&str> = keyed.iter().map(|(key, _)| key.as_str()).collect();
+    let mut writer = Writer::new(BufWriter::new(file.file()), producer.as_bytes(), &keys)
+        .map_err(FreezeError::Format)?;
     let mut total = 0;
-    for entry in &entries {
-        let frozen = entry.freeze().ok_or(FreezeError::NotFrozen(entry.name()))?;
+    for (key, sharing) in &keyed {
+        let frozen = freeze_sharing(sharing)?;
         say(format_args!(
-            "fastboot: froze {} ({} bytes): computed in {:.1} ms, archived in {:.1} ms",
-            entry.name(),
+            "fastboot: froze {key} ({} bytes): computed in {:.1} ms, archived in {:.1} ms",
             frozen.bytes.len(),
             frozen.computed.as_secs_f64() * 1e3,
             frozen.archived.as_secs_f64() * 1e3,
         ));
         writer
-            .add(entry.name(), entry.fingerprint(), frozen.bytes)
+            .add(key, sharing[0].fingerprint(), frozen.bytes)
             .map_err(io_error)?;
         total += frozen.bytes.len();
     }
@@ -104,7 +121,7 @@ pub fn run(path: &Path) -> Result<(), FreezeError> {
     say(format_args!(
         "fastboot: wrote {} ({} entries, {total} bytes of archives, build-id {producer})",
         path.display(),
-        entries.len(),
+        keyed.len(),
     ));
     Ok(())
 }

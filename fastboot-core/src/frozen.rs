@@ -35,16 +35,22 @@ impl<M: Mode> std::fmt::Debug for Frozen<M> {
 }
 
 impl<M: Mode> Frozen<M> {
-    /// A frozen static named `name`. `definition` hashes the function's
-    /// tokens; `touch` calls [`get`](Frozen::get) on this very static (so
-    /// that a freeze run can reach it through the registry).
-    pub const fn new(name: &'static str, definition: u64, touch: fn()) -> Self {
+    /// A frozen static named `name`, defined in version `version` of its
+    /// crate. `definition` hashes the function's tokens; `touch` calls
+    /// [`get`](Frozen::get) on this very static (so that a freeze run can
+    /// reach it through the registry).
+    pub const fn new(
+        name: &'static str,
+        version: &'static str,
+        definition: u64,
+        touch: fn(),
+    ) -> Self {
         assert!(
             M::ROOT.1 <= MIN_ALIGN as usize,
             "fastboot: a frozen value's archived type must not need more than 16-byte alignment"
         );
         Frozen {
-            entry: Entry::new::<M>(name, definition, touch),
+            entry: Entry::new::<M>(name, version, definition, touch),
             value: OnceLock::new(),
         }
     }
@@ -80,7 +86,7 @@ impl<M: Mode> Frozen<M> {
         compute: fn() -> M::Value,
         encode: fn(&M::Value) -> ArchiveResult,
     ) -> &'static M::Kept {
-        let _guard = InProgress::enter(self.entry.name());
+        let _guard = InProgress::enter(&self.entry);
         self.value.get_or_init(|| self.obtain(compute, encode))
     }
 
@@ -157,7 +163,7 @@ impl<M: Mode> Frozen<M> {
 
 thread_local! {
     /// The frozen statics this thread is obtaining, outermost first.
-    static IN_PROGRESS: RefCell<Vec<&'static str>> = const { RefCell::new(Vec::new()) };
+    static IN_PROGRESS: RefCell<Vec<&'static Entry>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Marks a frozen static as being obtained by this thread until dropped,
@@ -166,12 +172,16 @@ struct InProgress;
 
 impl InProgress {
     /// # Panics
-    /// If `name` is already being obtained by this thread: its value
+    /// If `entry` is already being obtained by this thread: its value
     /// depends on itself. A freeze run exits with that error instead.
-    fn enter(name: &'static str) -> Self {
+    fn enter(entry: &'static Entry) -> Self {
         IN_PROGRESS.with_borrow_mut(|stack| {
-            if let Some(at) = stack.iter().position(|&n| n == name) {
-                let cycle: Vec<&str> = stack[at..].iter().copied().chain([name]).collect();
+            if let Some(at) = stack.iter().position(|&e| std::ptr::eq(e, entry)) {
+                let cycle: Vec<String> = stack[at..]
+                    .iter()
+                    .chain([&entry])
+                    .map(|e| e.display_name())
+                    .collect();
                 let cycle = cycle.join(" → ");
                 stack.clear();
                 if config::freeze_path().is_some() {
@@ -181,7 +191,7 @@ impl InProgress {
                 }
                 panic!("fastboot: cycle between frozen statics: {cycle}");
             }
-            stack.push(name);
+            stack.push(entry);
         });
         InProgress
     }

@@ -93,7 +93,7 @@ pub fn init() {
                 .filter_map(|entry| {
                     thaw::record(entry)
                         .err()
-                        .map(|why| format!("{}: {why}", entry.name()))
+                        .map(|why| format!("{}: {why}", entry.display_name()))
                 })
                 .collect();
             if !problems.is_empty() {

@@ -44,6 +44,7 @@ macro_rules! __register {
 /// compute, archive and validate its value.
 pub struct Entry {
     name: &'static str,
+    version: &'static str,
     definition: u64,
     type_fingerprint: fn() -> u64,
     validate: fn(&[u8]) -> Result<(), InvalidData>,
@@ -67,13 +68,20 @@ pub struct FrozenArchive {
 }
 
 impl Entry {
-    /// Describes the frozen static `name`, kept in mode `M`.
+    /// Describes the frozen static `name` of version `version` of its
+    /// crate, kept in mode `M`.
     ///
     /// `definition` is a hash of the function's tokens (signature and body);
     /// `touch` obtains the static's value.
-    pub(crate) const fn new<M: Mode>(name: &'static str, definition: u64, touch: fn()) -> Self {
+    pub(crate) const fn new<M: Mode>(
+        name: &'static str,
+        version: &'static str,
+        definition: u64,
+        touch: fn(),
+    ) -> Self {
         Entry {
             name,
+            version,
             definition,
             type_fingerprint: M::type_fingerprint,
             validate: M::validate,
@@ -87,6 +95,40 @@ impl Entry {
     /// Stable name: module path and function name, e.g. `app::word_index`.
     pub fn name(&self) -> &'static str {
         self.name
+    }
+
+    /// The version of the crate that defines it (empty if it was not built
+    /// by cargo).
+    pub fn version(&self) -> &'static str {
+        self.version
+    }
+
+    /// The keys this entry's value may have in a snapshot, in the order a
+    /// freeze run prefers them (see [`keys`]).
+    pub(crate) fn keys(&self) -> [String; 2] {
+        [
+            format!("{}@{}", self.name, self.version),
+            format!("{}@{}#{:016x}", self.name, self.version, self.fingerprint()),
+        ]
+    }
+
+    /// How messages name it: with its crate's version, and if need be its
+    /// fingerprint, where another entry linked into the program has the
+    /// same name.
+    pub fn display_name(&self) -> String {
+        let same_name: Vec<&Entry> = entries_named(self.name);
+        if same_name.len() < 2 {
+            self.name.to_owned()
+        } else if same_name
+            .iter()
+            .filter(|e| e.version == self.version)
+            .count()
+            < 2
+        {
+            format!("{}@{}", self.name, self.version)
+        } else {
+            format!("{}@{}#{:016x}", self.name, self.version, self.fingerprint())
+        }
     }
 
     /// Fingerprint of the entry's type as its mode stores it (names,
@@ -137,8 +179,58 @@ pub fn entries() -> Vec<&'static Entry> {
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
         .clone();
-    all.sort_by_key(|e| e.name);
+    all.sort_by_key(|e| (e.name, e.version));
     all
+}
+
+/// The registered entries called `name`.
+fn entries_named(name: &str) -> Vec<&'static Entry> {
+    let mut all = entries();
+    all.retain(|e| e.name == name);
+    all
+}
+
+/// The key of each entry's value in a snapshot, and the entries that share
+/// it, in key order: an entry's name, unless another entry linked into the
+/// program has the same name (one crate in two versions, or one version
+/// from two sources); then `name@version` where the version tells them
+/// apart, else `name@version#fingerprint` where their definitions or types
+/// do. Entries alike in name, version and fingerprint share one key: the
+/// same code, linked twice, computing the same value.
+///
+/// Keys depend only on the program, not on the machine: freezing the same
+/// program anywhere gives the same snapshot.
+pub(crate) fn keys(entries: &[&'static Entry]) -> Vec<(String, Vec<&'static Entry>)> {
+    let mut keyed: Vec<(String, Vec<&'static Entry>)> = Vec::with_capacity(entries.len());
+    let mut rest = entries;
+    while let Some(first) = rest.first() {
+        let same = rest.iter().take_while(|e| e.name == first.name).count();
+        let (group, after) = rest.split_at(same);
+        rest = after;
+        // The kinds of entry the name covers: by version and fingerprint.
+        let mut kinds: Vec<(&str, u64)> =
+            group.iter().map(|e| (e.version, e.fingerprint())).collect();
+        kinds.sort_unstable();
+        kinds.dedup();
+        let mut group = group.to_vec();
+        group.sort_by_key(|e| (e.version, e.fingerprint()));
+        for entry in group {
+            let [by_version, by_fingerprint] = entry.keys();
+            let key = if kinds.len() == 1 {
+                entry.name.to_owned()
+            } else if kinds.iter().filter(|(v, _)| *v == entry.version).count() == 1 {
+                by_version
+            } else {
+                by_fingerprint
+            };
+            match keyed.last_mut() {
+                Some((last, sharing)) if *last == key => sharing.push(entry),
+                _ => keyed.push((key, vec![entry])),
+            }
+        }
+    }
+    keyed.sort_by(|a, b| a.0.cmp(&b.0));
+    keyed
 }
 
 /// The entries accessed so far, where there is no distributed slice.
@@ -155,4 +247,72 @@ pub(crate) fn first_access(entry: &'static Entry) {
         .push(entry);
     #[cfg(fastboot_registry)]
     let _ = entry;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::frozen::Frozen;
+    use crate::mode::ZeroCopy;
+
+    fn touch() {}
+
+    static UNIQUE: Frozen<ZeroCopy<u32>> = Frozen::new("a::unique", "1.0.0", 1, touch);
+    static ONE: Frozen<ZeroCopy<u32>> = Frozen::new("lib::table", "1.0.0", 1, touch);
+    static TWO: Frozen<ZeroCopy<u32>> = Frozen::new("lib::table", "2.0.0", 1, touch);
+    static FORK: Frozen<ZeroCopy<u32>> = Frozen::new("lib::table", "1.0.0", 2, touch);
+    static TWIN: Frozen<ZeroCopy<u32>> = Frozen::new("lib::table", "1.0.0", 1, touch);
+
+    fn keys_of(entries: &[&'static Entry]) -> Vec<(String, usize)> {
+        let mut entries = entries.to_vec();
+        entries.sort_by_key(|e| (e.name, e.version));
+        keys(&entries)
+            .into_iter()
+            .map(|(key, sharing)| (key, sharing.len()))
+            .collect()
+    }
+
+    #[test]
+    fn a_name_alone_is_its_own_key() {
+        assert_eq!(
+            keys_of(&[UNIQUE.entry(), ONE.entry()]),
+            [("a::unique".to_owned(), 1), ("lib::table".to_owned(), 1)]
+        );
+    }
+
+    #[test]
+    fn two_versions_are_keyed_by_version() {
+        assert_eq!(
+            keys_of(&[TWO.entry(), ONE.entry()]),
+            [
+                ("lib::table@1.0.0".to_owned(), 1),
+                ("lib::table@2.0.0".to_owned(), 1)
+            ]
+        );
+    }
+
+    #[test]
+    fn one_version_from_two_sources_is_keyed_by_fingerprint_too() {
+        let keyed = keys_of(&[ONE.entry(), FORK.entry(), TWO.entry()]);
+        let one = format!("lib::table@1.0.0#{:016x}", ONE.entry().fingerprint());
+        let fork = format!("lib::table@1.0.0#{:016x}", FORK.entry().fingerprint());
+        let mut expected = vec![(one, 1), (fork, 1), ("lib::table@2.0.0".to_owned(), 1)];
+        expected.sort();
+        assert_eq!(keyed, expected);
+    }
+
+    #[test]
+    fn the_same_code_linked_twice_shares_its_key() {
+        assert_eq!(
+            keys_of(&[ONE.entry(), TWIN.entry()]),
+            [("lib::table".to_owned(), 2)]
+        );
+        assert_eq!(
+            keys_of(&[ONE.entry(), TWIN.entry(), TWO.entry()]),
+            [
+                ("lib::table@1.0.0".to_owned(), 2),
+                ("lib::table@2.0.0".to_owned(), 1)
+            ]
+        );
+    }
 }

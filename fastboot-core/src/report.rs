@@ -144,6 +144,9 @@ impl fmt::Display for Outcome {
 pub struct EntryReport {
     /// Stable name: module path and function name.
     pub name: &'static str,
+    /// The version of the crate that defines it: what tells apart two
+    /// entries of one name, from one crate linked in two versions.
+    pub version: &'static str,
     /// `None` until the value is first accessed.
     pub outcome: Option<Outcome>,
 }
@@ -155,6 +158,7 @@ pub fn report() -> Vec<EntryReport> {
         .into_iter()
         .map(|entry| EntryReport {
             name: entry.name(),
+            version: entry.version(),
             outcome: entry.outcome().cloned(),
         })
         .collect()

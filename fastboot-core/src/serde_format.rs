@@ -23,7 +23,8 @@ pub const NAME: &str = "serde/MessagePack";
 /// written from.
 pub fn encode<T: serde::Serialize>(value: &T) -> ArchiveResult {
     let mut bytes = rkyv::util::AlignedVec::new();
-    rmp_serde::encode::write_named(&mut bytes, value).map_err(|e| ArchiveError::serde(e.to_string()))?;
+    rmp_serde::encode::write_named(&mut bytes, value)
+        .map_err(|e| ArchiveError::serde(e.to_string()))?;
     Ok(bytes)
 }
 

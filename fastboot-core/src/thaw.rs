@@ -38,9 +38,16 @@ pub fn unavailable() -> Option<&'static Reason> {
 
 /// The entry's record in the snapshot, if present with a matching
 /// fingerprint, and where the snapshot came from.
+///
+/// It is under the entry's name, or, where another entry linked into the
+/// program has the same name, under a key naming its crate's version (see
+/// `registry::keys`): looked for only when the name is not there.
 pub fn record(entry: &Entry) -> Result<(EntryRecord<'static>, &'static Origin), Reason> {
     let located = located().as_ref().map_err(Clone::clone)?;
-    let record = located.snapshot.find(entry.name()).ok_or(Reason::Missing)?;
+    let find = |key: &str| located.snapshot.find(key);
+    let record = find(entry.name())
+        .or_else(|| entry.keys().iter().find_map(|key| find(key)))
+        .ok_or(Reason::Missing)?;
     if record.fingerprint != entry.fingerprint() {
         return Err(Reason::Stale);
     }
@@ -83,9 +90,12 @@ pub fn not_thawed(entry: &Entry, reason: &Reason) {
     assert!(
         !(config::mode() == Mode::Strict && *reason != Reason::Freezing),
         "fastboot (strict): {} was not thawed: {reason}",
-        entry.name()
+        entry.display_name()
     );
     if matches!(reason, Reason::Missing | Reason::Stale | Reason::Invalid(_)) {
-        eprintln!("fastboot: computing {}: {reason} ({origin})", entry.name());
+        eprintln!(
+            "fastboot: computing {}: {reason} ({origin})",
+            entry.display_name()
+        );
     }
 }

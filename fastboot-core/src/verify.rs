@@ -21,13 +21,13 @@ pub fn run() -> bool {
             Ok((len, origin)) => {
                 say(format_args!(
                     "ok    {} ({len} bytes, {})",
-                    entry.name(),
+                    entry.display_name(),
                     short(origin)
                 ));
             }
             Err(reason) => {
                 all_ok = false;
-                say(format_args!("FAIL  {}: {reason}", entry.name()));
+                say(format_args!("FAIL  {}: {reason}", entry.display_name()));
             }
         }
     }

@@ -113,6 +113,12 @@ pub fn frozen(args: &Args, item: &ItemFn, ty: &Type) -> syn::Result<TokenStream>
             #[allow(clippy::type_complexity)]
             static __FASTBOOT_FROZEN: #frozen_type = #new(
                 ::core::concat!(::core::module_path!(), "::", #name),
+                // The version of the crate defining it, which tells apart the
+                // entries of one crate linked in two versions.
+                match ::core::option_env!("CARGO_PKG_VERSION") {
+                    ::core::option::Option::Some(version) => version,
+                    ::core::option::Option::None => "",
+                },
                 #definition,
                 __fastboot_touch,
             );

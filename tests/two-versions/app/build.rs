@@ -1,0 +1,3 @@
+fn main() {
+    fastboot_ld::link();
+}
