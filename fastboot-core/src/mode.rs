@@ -1,11 +1,4 @@
-//! The three ways a frozen value is kept, each a [`Mode`]:
-//!
-//! | mode | the function returns | stored in the snapshot as | first access |
-//! |---|---|---|---|
-//! | [`ZeroCopy`] (default) | `&'static Archived<T>` | rkyv archive | in place, no copy |
-//! | [`Deserialize`] | `&'static T` | rkyv archive | rkyv deserializes it once |
-//! | [`Serde`] | `&'static T` | MessagePack | serde deserializes it once |
-//!
+//! The three ways a frozen value is kept, each a [`Mode`] (see its table).
 //! A mode says what is kept once the value is obtained and how to get it
 //! from snapshot bytes, from a computed value, or in a freeze run;
 //! [`Frozen`](crate::frozen::Frozen) does the rest (once, thread safely),

@@ -42,36 +42,31 @@ pub fn frozen(args: &Args, item: &ItemFn, ty: &Type) -> syn::Result<TokenStream>
 
     // What the function returns a reference to, the mode's type, how the
     // value is encoded for a snapshot, and what the type must satisfy.
-    let (output, mode_type, encode, check) = match (mode, &wrapper) {
-        (Mode::ZeroCopy | Mode::Deserialize, None) => {
-            let output = match mode {
-                Mode::ZeroCopy => quote_spanned!(first=> #krate_first::Archived #open #ty #close),
-                _ => ty.to_token_stream(),
-            };
+    let (output, mode_type, encode, check) = match mode {
+        Mode::ZeroCopy | Mode::Deserialize => {
             let mode_name = mode_type_name(mode);
-            (
-                output,
-                quote_spanned!(first=> #krate_first::__private::#mode_name #open #checked #close),
-                encode_plain(krate),
-                check_rkyv(krate, mode, None),
-            )
-        }
-        (Mode::ZeroCopy | Mode::Deserialize, Some(with)) => {
-            let output = match mode {
-                Mode::ZeroCopy => {
+            let output = match (mode, &wrapper) {
+                (Mode::ZeroCopy, None) => {
+                    quote_spanned!(first=> #krate_first::Archived #open #ty #close)
+                }
+                (Mode::ZeroCopy, Some(with)) => {
                     quote_spanned!(first=> #krate_first::ArchivedWith #open #ty, #with #close)
                 }
                 _ => ty.to_token_stream(),
             };
-            let mode_name = mode_type_name(mode);
+            let with_argument = wrapper.as_ref().map(|with| quote!(, #with));
+            let encode = match &wrapper {
+                None => encode_plain(krate),
+                Some(with) => encode_as(krate, &quote!(#private::#mode_name<#ty, #with>)),
+            };
             (
                 output,
-                quote_spanned!(first=> #krate_first::__private::#mode_name #open #checked, #with #close),
-                encode_as(krate, &quote!(#private::#mode_name<#ty, #with>)),
-                check_rkyv(krate, mode, Some(with)),
+                quote_spanned!(first=> #krate_first::__private::#mode_name #open #checked #with_argument #close),
+                encode,
+                check_rkyv(krate, mode, wrapper.as_ref()),
             )
         }
-        (Mode::Serde, _) => (
+        Mode::Serde => (
             ty.to_token_stream(),
             quote_spanned!(first=> #krate_first::__private::Serde #open #checked #close),
             encode_as(krate, &quote!(#private::Serde<#ty>)),
