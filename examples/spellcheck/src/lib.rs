@@ -1,6 +1,6 @@
 //! Hunspell spell checking with fastboot: every word form that the affix
 //! rules of a Hunspell dictionary make of its stems is computed once, by
-//! the freeze run, and thawed zero-copy at startup; [`check`] then needs
+//! the freeze run, and thawed zero-copy at startup; [`check()`] then needs
 //! only set lookups and the rules that depend on the checked word
 //! (capitalization, trailing dots, break patterns, numbers, compounds).
 //!
@@ -47,7 +47,7 @@ pub fn dictionary() -> Dictionary {
     Dictionary::load(&base).unwrap_or_else(|e| panic!("spellcheck: {e}"))
 }
 
-/// Whether `word` is correct in the [`dictionary`].
+/// Whether `word` is correct in the [`dictionary()`].
 pub fn check(word: &str) -> bool {
     dictionary().check(word)
 }
