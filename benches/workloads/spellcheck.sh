@@ -1,24 +1,32 @@
 #!/usr/bin/env bash
 # The spell-checking workload, measured in one command:
 #
-#   benches/workloads/spellcheck.sh [--runs N] [WORD]
+#   benches/workloads/spellcheck.sh [--rounds R] [--runs N] [WORD]
 #
 # Builds, freezes and embeds the `spellcheck` example (Debian's
 # hunspell-en-us dictionary, every word form frozen), builds spellbook's
 # program (examples/spellcheck/examples/spellbook.rs) and an empty
 # `fn main() {}` (benches/startup/plain), checks that both checkers print
-# the same answer for WORD, then times the three whole processes in one
-# hyperfine run (-N: no shell; --warmup 3; medians), the fastboot program
-# with FASTBOOT=strict (its dictionary must be thawed from its section).
-# Prints a Markdown table: median, ratio to the empty main, ratio of
-# spellbook to fastboot, peak RSS; then the snapshot size and the freeze
-# time. Warm page cache; run it on a quiet machine (it prints the load
-# average it starts with).
+# the same answer for WORD, then times the three whole processes with
+# hyperfine (-N: no shell; --warmup 3), in R interleaved rounds of N runs
+# each (5 × 100 by default: a load that changes during the run weighs on
+# all three alike), the fastboot program with FASTBOOT=strict (its
+# dictionary must be thawed from its section). Prints a Markdown table:
+# the median of all runs, its ratio to the empty main's, spellbook's
+# median over it, peak RSS; then the snapshot size and the freeze time.
+# Warm page cache; run it on a quiet machine (it prints the load average
+# it starts with).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-runs=200
-if [ "${1:-}" = --runs ]; then runs=$2; shift 2; fi
+rounds=5 runs=100
+while [ $# -gt 1 ]; do
+    case $1 in
+        --rounds) rounds=$2; shift 2 ;;
+        --runs) runs=$2; shift 2 ;;
+        *) break ;;
+    esac
+done
 word=${1:-misspeling}
 target=${CARGO_TARGET_DIR:-target}
 out=$target/workloads/spellcheck
@@ -56,27 +64,35 @@ fi
 rss_kb() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1; }
 
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) (measure on a quiet machine)" >&2
-hyperfine -N --warmup 3 --runs "$runs" --style basic --export-json "$out/hyperfine.json" \
-    -n empty "$empty" \
-    -n fastboot "$fastboot $word" \
-    -n spellbook "$spellbook $word" >&2
+rm -f "$out"/round*.json
+for round in $(seq "$rounds"); do
+    hyperfine -N --warmup 3 --runs "$runs" --style basic --export-json "$out/round$round.json" \
+        -n empty "$empty" \
+        -n fastboot "$fastboot $word" \
+        -n spellbook "$spellbook $word" >"$out/round$round.log" 2>&1
+done
 
-python3 - "$out/hyperfine.json" "$(rss_kb "$empty")" "$(rss_kb "$fastboot" "$word")" \
-    "$(rss_kb "$spellbook" "$word")" <<'PY'
-import json, sys
-results = {r["command"]: r for r in json.load(open(sys.argv[1]))["results"]}
-rss = dict(zip(["empty", "fastboot", "spellbook"], sys.argv[2:]))
-median = {name: results[name]["median"] for name in rss}
+python3 - "$(rss_kb "$empty")" "$(rss_kb "$fastboot" "$word")" "$(rss_kb "$spellbook" "$word")" \
+    "$out"/round*.json <<'PY'
+import json, statistics, sys
+names = ["empty", "fastboot", "spellbook"]
+rss = dict(zip(names, sys.argv[1:4]))
+times = {name: [] for name in names}
+for path in sys.argv[4:]:
+    for result in json.load(open(path))["results"]:
+        times[result["command"]] += result["times"]
+median = {name: statistics.median(times[name]) for name in names}
 labels = {
     "empty": "empty `fn main() {}`",
     "fastboot": "fastboot `spellcheck`, section, strict",
     "spellbook": "spellbook `Dictionary::new` + `check`",
 }
+print(f"{len(times['empty'])} runs each, interleaved in {len(sys.argv) - 4} rounds\n")
 print("| program | median | × empty main | spellbook ÷ it | peak RSS |")
 print("|---|--:|--:|--:|--:|")
-for name, label in labels.items():
+for name in names:
     m = median[name]
-    print(f"| {label} | {m * 1e3:.2f} ms | {m / median['empty']:.2f}× "
+    print(f"| {labels[name]} | {m * 1e3:.2f} ms | {m / median['empty']:.2f}× "
           f"| {median['spellbook'] / m:.0f}× | {int(rss[name]) / 1024:.1f} MB |")
 PY
 echo
