@@ -13,9 +13,10 @@
 # all three alike), the fastboot program with FASTBOOT=strict (its
 # dictionary must be thawed from its section). Prints a Markdown table:
 # the median of all runs, its ratio to the empty main's, spellbook's
-# median over it, peak RSS; then the snapshot size and the freeze time.
-# Warm page cache; run it on a quiet machine (it prints the load average
-# it starts with).
+# median over it, the mean CPU time (user + system, which a busy machine
+# inflates less than the wall time), peak RSS; then the snapshot size and
+# the freeze time. Warm page cache; run it on a quiet machine (it prints
+# the load average it starts with).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -78,9 +79,11 @@ import json, statistics, sys
 names = ["empty", "fastboot", "spellbook"]
 rss = dict(zip(names, sys.argv[1:4]))
 times = {name: [] for name in names}
+cpu = {name: [] for name in names}
 for path in sys.argv[4:]:
     for result in json.load(open(path))["results"]:
         times[result["command"]] += result["times"]
+        cpu[result["command"]].append(result["user"] + result["system"])
 median = {name: statistics.median(times[name]) for name in names}
 labels = {
     "empty": "empty `fn main() {}`",
@@ -88,12 +91,13 @@ labels = {
     "spellbook": "spellbook `Dictionary::new` + `check`",
 }
 print(f"{len(times['empty'])} runs each, interleaved in {len(sys.argv) - 4} rounds\n")
-print("| program | median | × empty main | spellbook ÷ it | peak RSS |")
-print("|---|--:|--:|--:|--:|")
+print("| program | median | × empty main | spellbook ÷ it | CPU (user + sys) | peak RSS |")
+print("|---|--:|--:|--:|--:|--:|")
 for name in names:
     m = median[name]
     print(f"| {labels[name]} | {m * 1e3:.2f} ms | {m / median['empty']:.2f}× "
-          f"| {median['spellbook'] / m:.0f}× | {int(rss[name]) / 1024:.1f} MB |")
+          f"| {median['spellbook'] / m:.0f}× | {statistics.mean(cpu[name]) * 1e3:.2f} ms "
+          f"| {int(rss[name]) / 1024:.1f} MB |")
 PY
 echo
 echo "snapshot: $snapshot_bytes bytes; freeze run: $freeze_ms ms ($(grep -o 'computed in [^)]*' "$out/freeze.log" | head -1))"
