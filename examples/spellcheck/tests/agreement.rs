@@ -59,6 +59,7 @@ fn assert_agrees(answers: &[bool]) {
         correct > 300_000 && words.len() - correct > 100_000,
         "{correct} correct"
     );
+    eprintln!("{} words agree, {correct} of them correct", words.len());
 }
 
 #[test]

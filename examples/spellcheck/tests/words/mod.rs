@@ -1,5 +1,5 @@
 //! The words both checkers answer: every word of Debian's `wamerican` list,
-//! each in three capitalizations, a deterministic misspelling of each, and
+//! each in four capitalizations, a deterministic misspelling of each, and
 //! words that exercise the rules applied at check time (trailing dots,
 //! hyphens, curly apostrophes, numbers and ordinals, over-long words).
 
@@ -29,6 +29,7 @@ pub fn test_words() -> Vec<String> {
         words.push(word.to_lowercase());
         words.push(titlecase(word));
         words.push(misspell(word, &mut rng));
+        words.push(mixed_case(word, i));
         let next = list[(i + 1) % list.len()];
         match i % 8 {
             0 => words.push(format!("{word}-{next}")),
@@ -119,6 +120,25 @@ fn titlecase(word: &str) -> String {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// `word` in mixed case, one of three ways by `i`: its last character
+/// uppercased (`walK`), its first lowercased and second uppercased
+/// (`wAlk`, `mCDonald`), or titlecased after a prefix (`reWalk`,
+/// `unMcdonald`).
+fn mixed_case(word: &str, i: usize) -> String {
+    let mut chars: Vec<char> = word.chars().collect();
+    match (i % 3, chars.len()) {
+        (0, n) if n > 0 => {
+            chars[n - 1] = chars[n - 1].to_uppercase().next().unwrap_or(chars[n - 1])
+        }
+        (1, n) if n > 1 => {
+            chars[0] = chars[0].to_lowercase().next().unwrap_or(chars[0]);
+            chars[1] = chars[1].to_uppercase().next().unwrap_or(chars[1]);
+        }
+        _ => return format!("{}{}", ["re", "un", "dis"][(i / 3) % 3], titlecase(word)),
+    }
+    chars.into_iter().collect()
 }
 
 /// One edit of `word`: a character deleted, inserted, replaced, doubled,
