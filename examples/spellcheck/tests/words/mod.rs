@@ -127,15 +127,12 @@ fn titlecase(word: &str) -> String {
 /// (`wAlk`, `mCDonald`), or titlecased after a prefix (`reWalk`,
 /// `unMcdonald`).
 fn mixed_case(word: &str, i: usize) -> String {
+    let upper = |c: char| c.to_uppercase().next().unwrap_or(c);
+    let lower = |c: char| c.to_lowercase().next().unwrap_or(c);
     let mut chars: Vec<char> = word.chars().collect();
     match (i % 3, chars.len()) {
-        (0, n) if n > 0 => {
-            chars[n - 1] = chars[n - 1].to_uppercase().next().unwrap_or(chars[n - 1])
-        }
-        (1, n) if n > 1 => {
-            chars[0] = chars[0].to_lowercase().next().unwrap_or(chars[0]);
-            chars[1] = chars[1].to_uppercase().next().unwrap_or(chars[1]);
-        }
+        (0, n) if n > 0 => chars[n - 1] = upper(chars[n - 1]),
+        (1, n) if n > 1 => (chars[0], chars[1]) = (lower(chars[0]), upper(chars[1])),
         _ => return format!("{}{}", ["re", "un", "dis"][(i / 3) % 3], titlecase(word)),
     }
     chars.into_iter().collect()
