@@ -103,6 +103,11 @@ impl std::error::Error for AffError {}
 /// One line of the file: its number (from 1) and its fields.
 type Line<'a> = (usize, Vec<&'a str>);
 
+/// The error `message` at `line`.
+fn at(line: usize, message: String) -> AffError {
+    AffError { line, message }
+}
+
 /// Parses the text of an affix file.
 pub fn parse(text: &str) -> Result<AffixFile, AffError> {
     let mut aff = AffixFile {
@@ -121,47 +126,42 @@ pub fn parse(text: &str) -> Result<AffixFile, AffError> {
         .filter(|(_, fields)| fields.first().is_some_and(|f| !f.starts_with('#')));
     let mut default_breaks = true;
     while let Some((line, fields)) = lines.next() {
-        let error = |message: String| AffError { line, message };
         let key = fields[0];
         let arg = fields.get(1).copied().unwrap_or_default();
         match key {
             "SET" if arg == "UTF-8" => {}
-            "SET" => return Err(error(format!("encoding `{arg}`: only UTF-8 is read"))),
+            "SET" => return Err(at(line, format!("encoding `{arg}`: only UTF-8 is read"))),
             "LANG" if ["tr", "az", "crh"].iter().any(|l| arg.starts_with(l)) => {
-                return Err(error(format!(
-                    "LANG {arg}: Turkic case mapping is not implemented"
-                )));
+                let message = format!("LANG {arg}: Turkic case mapping is not implemented");
+                return Err(at(line, message));
             }
             "LANG" => {}
             "COMPOUNDMIN" => {
-                aff.compound_min =
-                    arg.parse().ok().filter(|&n| n > 0).ok_or_else(|| {
-                        error(format!("COMPOUNDMIN `{arg}`: not a positive number"))
-                    })?;
+                let min = arg.parse().ok().filter(|&n| n > 0);
+                let message = || format!("COMPOUNDMIN `{arg}`: not a positive number");
+                aff.compound_min = min.ok_or_else(|| at(line, message()))?;
             }
-            "ONLYINCOMPOUND" => aff.only_in_compound = Some(flag(arg).map_err(error)?),
+            "ONLYINCOMPOUND" => {
+                aff.only_in_compound = Some(flag(arg).map_err(|e| at(line, e))?);
+            }
             "ICONV" => {
-                for (line, row) in table(key, arg, 2, &mut lines).map_err(error)? {
+                for (line, row) in table(line, &fields, 2, &mut lines)? {
                     let (from, to) = (row[1], row[2]);
                     if from.starts_with('_') || from.ends_with('_') {
-                        return Err(AffError {
-                            line,
-                            message: format!("ICONV {from}: anchored patterns are not implemented"),
-                        });
+                        let message =
+                            format!("ICONV {from}: anchored patterns are not implemented");
+                        return Err(at(line, message));
                     }
                     aff.input_conversions.push((from.into(), to.into()));
                 }
             }
             "COMPOUNDRULE" => {
-                for (line, row) in table(key, arg, 1, &mut lines).map_err(error)? {
+                for (line, row) in table(line, &fields, 1, &mut lines)? {
                     let rule = row[1];
                     if rule.contains('(') || !rule.chars().all(|c| c.is_ascii_graphic()) {
-                        return Err(AffError {
-                            line,
-                            message: format!(
-                                "COMPOUNDRULE {rule}: only one-character flags are read"
-                            ),
-                        });
+                        let message =
+                            format!("COMPOUNDRULE {rule}: only one-character flags are read");
+                        return Err(at(line, message));
                     }
                     aff.compound_rules.push(rule.into());
                 }
@@ -170,79 +170,70 @@ pub fn parse(text: &str) -> Result<AffixFile, AffError> {
                 if std::mem::take(&mut default_breaks) {
                     aff.breaks.clear();
                 }
-                let rows = table(key, arg, 1, &mut lines).map_err(error)?;
+                let rows = table(line, &fields, 1, &mut lines)?;
                 aff.breaks
                     .extend(rows.iter().map(|(_, row)| row[1].to_owned()));
             }
-            "PFX" | "SFX" => {
-                let affixes = affix_table(&fields, &mut lines).map_err(error)?;
-                if key == "PFX" {
-                    aff.prefixes.extend(affixes?);
-                } else {
-                    aff.suffixes.extend(affixes?);
-                }
-            }
+            "PFX" => aff.prefixes.extend(affix_table(line, &fields, &mut lines)?),
+            "SFX" => aff.suffixes.extend(affix_table(line, &fields, &mut lines)?),
             _ if SUGGESTION_ONLY.contains(&key) => {}
             _ => {
-                return Err(error(format!(
-                    "{key} is not implemented, and it may change which words are correct"
-                )))
+                let message =
+                    format!("{key} is not implemented, and it may change which words are correct");
+                return Err(at(line, message));
             }
         }
     }
     Ok(aff)
 }
 
-/// Reads a `PFX` or `SFX` table, whose header is `fields`: the affixes, or
-/// the first error in a row.
+/// Reads a `PFX` or `SFX` table, whose header, at `line`, is `header`.
 fn affix_table<'a>(
-    fields: &[&str],
+    line: usize,
+    header: &[&str],
     lines: &mut impl Iterator<Item = Line<'a>>,
-) -> Result<Result<Vec<Affix>, AffError>, String> {
-    let [key, flag_text, cross, count] = fields[..] else {
-        return Err(format!(
-            "{}: the header is not `{0} flag Y|N count`",
-            fields[0]
-        ));
+) -> Result<Vec<Affix>, AffError> {
+    let [key, flag_text, cross, _] = header[..] else {
+        let message = format!("{}: the header is not `{0} flag Y|N count`", header[0]);
+        return Err(at(line, message));
     };
-    let flag = flag(flag_text)?;
+    let flag = flag(flag_text).map_err(|e| at(line, e))?;
     let cross_product = match cross {
         "Y" => true,
         "N" => false,
-        other => return Err(format!("{key} {flag}: cross product `{other}`, not Y or N")),
+        other => {
+            let message = format!("{key} {flag}: cross product `{other}`, not Y or N");
+            return Err(at(line, message));
+        }
     };
-    let rows = table(key, count, 3, lines)?;
-    Ok(rows
-        .into_iter()
-        .map(|(line, row)| {
-            let error = |message: String| AffError { line, message };
-            if row[1] != flag_text {
-                return Err(error(format!("{key} {flag}: a row of flag {}", row[1])));
-            }
-            let (strip, add) = (row[2], row[3]);
-            if add.contains('/') {
-                return Err(error(format!(
-                    "{key} {flag} {add}: continuation flags are not implemented"
-                )));
-            }
-            let condition = Condition::parse(row.get(4).copied().unwrap_or("."))
-                .map_err(|e| error(format!("{key} {flag}: condition: {e}")))?;
-            let nothing = |text: &str| {
-                if text == "0" {
-                    String::new()
-                } else {
-                    text.into()
-                }
-            };
-            Ok(Affix {
-                flag,
-                cross_product,
-                strip: nothing(strip),
-                add: nothing(add),
-                condition,
-            })
-        })
-        .collect())
+    let nothing = |text: &str| {
+        if text == "0" {
+            String::new()
+        } else {
+            text.into()
+        }
+    };
+    let mut affixes = Vec::new();
+    for (line, row) in table(line, header, 3, lines)? {
+        if row[1] != flag_text {
+            return Err(at(line, format!("{key} {flag}: a row of flag {}", row[1])));
+        }
+        let (strip, add) = (row[2], row[3]);
+        if add.contains('/') {
+            let message = format!("{key} {flag} {add}: continuation flags are not implemented");
+            return Err(at(line, message));
+        }
+        let condition = Condition::parse(row.get(4).copied().unwrap_or("."))
+            .map_err(|e| at(line, format!("{key} {flag}: condition: {e}")))?;
+        affixes.push(Affix {
+            flag,
+            cross_product,
+            strip: nothing(strip),
+            add: nothing(add),
+            condition,
+        });
+    }
+    Ok(affixes)
 }
 
 /// Reads a one-character flag.
@@ -256,24 +247,30 @@ fn flag(text: &str) -> Result<char, String> {
     }
 }
 
-/// Reads the `count` rows of a table that follow its header: each a line
-/// starting with `key`, with at least `fields` fields after it.
+/// Reads the rows of the table whose header, at `line`, is `header` (its
+/// key and, last, its row count): each a line starting with the key, with
+/// at least `fields` fields after it.
 fn table<'a>(
-    key: &str,
-    count: &str,
+    line: usize,
+    header: &[&str],
     fields: usize,
     lines: &mut impl Iterator<Item = Line<'a>>,
-) -> Result<Vec<Line<'a>>, String> {
+) -> Result<Vec<Line<'a>>, AffError> {
+    let key = header[0];
+    let count = header.last().copied().unwrap_or_default();
     let count: usize = count
         .parse()
-        .map_err(|_| format!("{key}: row count `{count}` is not a number"))?;
+        .map_err(|_| at(line, format!("{key}: row count `{count}` is not a number")))?;
     (0..count)
         .map(|i| match lines.next() {
             Some((line, row)) if row[0] == key && row.len() > fields => Ok((line, row)),
-            _ => Err(format!(
-                "{key}: row {} of {count} is missing or short",
-                i + 1
-            )),
+            next => {
+                let line = next.map_or(line, |(line, _)| line);
+                Err(at(
+                    line,
+                    format!("{key}: row {} of {count} is missing or short", i + 1),
+                ))
+            }
         })
         .collect()
 }

@@ -42,7 +42,11 @@ impl ArchivedDictionary {
     /// Applies the input conversions, left to right, the longest match at
     /// each position.
     fn convert<'w>(&self, word: &'w str) -> Cow<'w, str> {
-        if self.conversions.is_empty() {
+        if !self
+            .conversions
+            .iter()
+            .any(|c| word.contains(c.from.as_str()))
+        {
             return Cow::Borrowed(word);
         }
         let mut converted = String::with_capacity(word.len());
@@ -216,6 +220,46 @@ fn is_number(word: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::dictionary::tests::tiny;
+
+    #[test]
+    fn hunspells_rules_on_a_tiny_dictionary() {
+        let bytes = rkyv::to_bytes::<rkyv::rancor::Error>(&tiny()).unwrap();
+        let dictionary = rkyv::access::<ArchivedDictionary, rkyv::rancor::Error>(&bytes).unwrap();
+        let long = "1".repeat(MAX_WORD_LEN + 1);
+        for (word, correct) in [
+            ("flies", true),
+            ("flys", false),
+            ("rewalks", true),
+            ("Rewalks", true),
+            ("REWALKS", true),
+            ("reWalks", false),
+            ("McDonald's", true),
+            ("Mcdonald's", false),
+            ("MCDONALD'S", true),
+            ("mcdonald", false),
+            ("NASA", true),
+            ("Nasa", false),
+            ("NASA’s", true),
+            ("walk.", true),
+            ("walk...", true),
+            ("walk-fly", true),
+            ("-walk", true),
+            ("walk--", true),
+            ("walk-flys", false),
+            ("1,000.5", true),
+            ("10th", true),
+            ("110th", true),
+            ("11th", true),
+            ("1th", false),
+            ("0th1", false),
+            ("", true),
+            (&long[..360], true),
+            (&long, false),
+        ] {
+            assert_eq!(dictionary.check(word), correct, "{word}");
+        }
+    }
 
     #[test]
     fn numbers() {

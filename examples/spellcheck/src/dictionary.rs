@@ -201,3 +201,78 @@ impl Breaks {
         breaks
     }
 }
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// A dictionary with each kind of rule `en_US` uses.
+    pub(crate) fn tiny() -> Dictionary {
+        let aff = aff::parse(
+            "SET UTF-8\nICONV 1\nICONV ’ '\nCOMPOUNDMIN 1\nONLYINCOMPOUND c\n\
+             COMPOUNDRULE 1\nCOMPOUNDRULE n*1t\nPFX A Y 1\nPFX A 0 re .\n\
+             SFX S Y 2\nSFX S y ies [^aeiou]y\nSFX S 0 s [^y]\nSFX M Y 1\nSFX M 0 's .\n",
+        )
+        .unwrap();
+        let dic = dic::parse("7\nfly/S\nwalk/SA\nMcDonald/M\nNASA/M\n1/n1\n0th/pt\n1th/tc\n");
+        Dictionary::build(&aff, &dic.unwrap()).unwrap()
+    }
+
+    fn sorted<'a>(words: impl IntoIterator<Item = &'a String>) -> Vec<&'a str> {
+        let mut words: Vec<&str> = words.into_iter().map(String::as_str).collect();
+        words.sort_unstable();
+        words
+    }
+
+    #[test]
+    fn every_form_is_generated_and_homonyms_are_hidden() {
+        let d = tiny();
+        let words = [
+            "0th",
+            "1",
+            "McDonald",
+            "McDonald's",
+            "NASA",
+            "NASA's",
+            "flies",
+            "fly",
+            "rewalk",
+            "rewalks",
+            "walk",
+            "walks",
+        ];
+        assert_eq!(sorted(&d.words), words);
+        assert_eq!(
+            sorted(&d.hidden),
+            ["Mcdonald", "Mcdonald's", "Nasa", "Nasa's"]
+        );
+        assert_eq!(sorted(d.compound_parts.keys()), ["0th", "1", "1th"]);
+        assert_eq!(d.compound_parts["1th"], "tc");
+        let breaks = (&d.breaks.start, &d.breaks.middle, &d.breaks.end);
+        assert_eq!(
+            breaks,
+            (&vec!["-".into()], &vec!["-".into()], &vec!["-".into()])
+        );
+    }
+
+    #[test]
+    fn compound_homonyms_with_other_flags_are_refused() {
+        let aff = aff::parse("COMPOUNDRULE 1\nCOMPOUNDRULE ab\n").unwrap();
+        let dic = dic::parse("2\nx/a\nx/b\n").unwrap();
+        let err = Dictionary::build(&aff, &dic).unwrap_err();
+        assert!(
+            matches!(err, LoadError::CompoundHomonyms(ref stem) if stem == "x"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_missing_file_is_named() {
+        let err = Dictionary::load(Path::new("/nonexistent/en_US")).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("cannot read /nonexistent/en_US.aff: "),
+            "{err}"
+        );
+    }
+}
