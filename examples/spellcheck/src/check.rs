@@ -3,6 +3,7 @@
 //! compound rules. Every step works on the archived value in place.
 
 use std::borrow::Cow;
+use std::cmp::Reverse;
 
 use crate::casing::{self, Casing};
 use crate::dictionary::ArchivedDictionary;
@@ -56,7 +57,7 @@ impl ArchivedDictionary {
                 .conversions
                 .iter()
                 .filter(|c| rest.starts_with(c.from.as_str()))
-                .max_by_key(|c| c.from.len());
+                .min_by_key(|c| Reverse(c.from.len())); // the first of the longest
             if let Some(conversion) = longest {
                 converted.push_str(&conversion.to);
                 rest = &rest[conversion.from.len()..];

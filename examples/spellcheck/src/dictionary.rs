@@ -117,34 +117,28 @@ impl Dictionary {
             breaks: Breaks::new(&aff.breaks),
             ..Self::default()
         };
-        let rule_flags: String = aff.compound_rules.concat();
+        let rule_flags: Vec<char> = aff.compound_rules.iter().flat_map(|r| r.chars()).collect();
         for entry in entries {
-            let hidden = hidden_homonym(entry);
-            for (stem, forms) in [
+            let flags = entry.flags.as_str();
+            let is_part = flags
+                .chars()
+                .any(|f| f != '*' && f != '?' && rule_flags.contains(&f));
+            let only_in_compound = aff.only_in_compound.is_some_and(|f| flags.contains(f));
+            let stems = [
                 (Some(entry.stem.clone()), &mut dictionary.words),
-                (hidden, &mut dictionary.hidden),
-            ] {
+                (hidden_homonym(entry), &mut dictionary.hidden),
+            ];
+            for (stem, forms) in stems {
                 let Some(stem) = stem else { continue };
-                if entry
-                    .flags
-                    .chars()
-                    .any(|f| f != '*' && f != '?' && rule_flags.contains(f))
-                {
-                    let flags = dictionary
-                        .compound_parts
-                        .entry(stem.clone())
-                        .or_insert_with(|| entry.flags.clone());
-                    if *flags != entry.flags {
+                if is_part {
+                    let known = dictionary.compound_parts.entry(stem.clone());
+                    if known.or_insert_with(|| flags.to_owned()) != flags {
                         return Err(LoadError::CompoundHomonyms(stem));
                     }
                 }
-                if aff
-                    .only_in_compound
-                    .is_some_and(|f| entry.flags.contains(f))
-                {
-                    continue;
+                if !only_in_compound {
+                    expand(aff, &stem, flags, forms);
                 }
-                expand(aff, &stem, &entry.flags, forms);
             }
         }
         Ok(dictionary)
