@@ -9,7 +9,7 @@
 # `fn main() {}` (benches/startup/plain), checks that both checkers print
 # the same answer for WORD, then times the three whole processes with
 # hyperfine (-N: no shell; --warmup 3), in R interleaved rounds of N runs
-# each (5 × 100 by default: a load that changes during the run weighs on
+# each (40 × 15 by default: a load that changes during the run weighs on
 # all three alike), the fastboot program with FASTBOOT=strict (its
 # dictionary must be thawed from its section). Prints a Markdown table:
 # the median of all runs, its ratio to the empty main's, spellbook's
@@ -20,7 +20,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-rounds=5 runs=100
+rounds=40 runs=15
 while [ $# -gt 1 ]; do
     case $1 in
         --rounds) rounds=$2; shift 2 ;;
