@@ -14,9 +14,10 @@
 # dictionary must be thawed from its section). Prints a Markdown table:
 # the median of all runs, its ratio to the empty main's, spellbook's
 # median over it, the mean CPU time (user + system, which a busy machine
-# inflates less than the wall time), peak RSS; then the snapshot size and
-# the freeze time. Warm page cache; run it on a quiet machine (it prints
-# the load average it starts with).
+# inflates less than the wall time), the instructions executed (valgrind's
+# callgrind: the same count in every run, whatever the load), peak RSS;
+# then the snapshot size and the freeze time. Warm page cache; run it on a
+# quiet machine (it prints the load average it starts with).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -38,6 +39,7 @@ missing=()
 command -v hyperfine >/dev/null || missing+=(hyperfine)
 [ -e /usr/share/hunspell/en_US.aff ] || missing+=(hunspell-en-us)
 [ -x /usr/bin/time ] || missing+=(time)
+command -v valgrind >/dev/null || missing+=(valgrind)
 if ((${#missing[@]})); then
     as_root apt-get update -qq
     as_root apt-get install -y -qq "${missing[@]}"
@@ -63,6 +65,10 @@ if [ "$answer" != "$("$spellbook" "$word")" ]; then
     exit 1
 fi
 rss_kb() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1; }
+instructions() {
+    valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 >/dev/null |
+        sed -n 's/.*Collected : //p'
+}
 
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) (measure on a quiet machine)" >&2
 rm -f "$out"/round*.json
@@ -74,13 +80,15 @@ for round in $(seq "$rounds"); do
 done
 
 python3 - "$(rss_kb "$empty")" "$(rss_kb "$fastboot" "$word")" "$(rss_kb "$spellbook" "$word")" \
-    "$out"/round*.json <<'PY'
+    "$(instructions "$empty")" "$(instructions "$fastboot" "$word")" \
+    "$(instructions "$spellbook" "$word")" "$out"/round*.json <<'PY'
 import json, statistics, sys
 names = ["empty", "fastboot", "spellbook"]
 rss = dict(zip(names, sys.argv[1:4]))
+instructions = dict(zip(names, map(int, sys.argv[4:7])))
 times = {name: [] for name in names}
 cpu = {name: [] for name in names}
-for path in sys.argv[4:]:
+for path in sys.argv[7:]:
     for result in json.load(open(path))["results"]:
         times[result["command"]] += result["times"]
         cpu[result["command"]].append(result["user"] + result["system"])
@@ -90,13 +98,15 @@ labels = {
     "fastboot": "fastboot `spellcheck`, section, strict",
     "spellbook": "spellbook `Dictionary::new` + `check`",
 }
-print(f"{len(times['empty'])} runs each, interleaved in {len(sys.argv) - 4} rounds\n")
-print("| program | median | × empty main | spellbook ÷ it | CPU (user + sys) | peak RSS |")
-print("|---|--:|--:|--:|--:|--:|")
+print(f"{len(times['empty'])} runs each, interleaved in {len(sys.argv) - 7} rounds\n")
+print("| program | median | × empty main | spellbook ÷ it | CPU (user + sys) "
+      "| instructions | × empty main | peak RSS |")
+print("|---|--:|--:|--:|--:|--:|--:|--:|")
 for name in names:
     m = median[name]
     print(f"| {labels[name]} | {m * 1e3:.2f} ms | {m / median['empty']:.2f}× "
           f"| {median['spellbook'] / m:.0f}× | {statistics.mean(cpu[name]) * 1e3:.2f} ms "
+          f"| {instructions[name]:,} | {instructions[name] / instructions['empty']:.2f}× "
           f"| {int(rss[name]) / 1024:.1f} MB |")
 PY
 echo
