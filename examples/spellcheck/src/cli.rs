@@ -5,8 +5,9 @@ use std::io::{self, BufRead, BufWriter, Write};
 use std::process::ExitCode;
 
 /// Checks each argument, or with none each line of standard input, and
-/// prints `<word>: correct` or `<word>: misspelled` for each. Exits 2 if
-/// standard input is not UTF-8 or output fails.
+/// prints `<word>: correct` or `<word>: misspelled` for each. Exits 2,
+/// saying why, if an argument or standard input is not UTF-8 or output
+/// fails.
 pub fn run(check: impl Fn(&str) -> bool) -> ExitCode {
     match answer_all(check) {
         Ok(()) => ExitCode::SUCCESS,
