@@ -75,8 +75,8 @@
 pub use fastboot_core::AsNative;
 pub use fastboot_core::{init, report};
 pub use fastboot_core::{
-    ArchivedWith, EntryReport, FreezeError, GetNative, InvalidData, Native, Origin, Outcome,
-    Reason, SnapshotError, Sorted, Static,
+    ArchivedWith, EntryReport, FreezeError, GetNative, InMemory, InvalidData, Native, Origin,
+    Outcome, Reason, SnapshotError, Sorted, Static,
 };
 pub use rkyv;
 pub use rkyv::Archived;
