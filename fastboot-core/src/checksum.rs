@@ -9,7 +9,12 @@ pub fn checksum(bytes: &[u8]) -> u64 {
 /// Checksum of an entry's data, seeded with its fingerprint, so that data
 /// moved to another entry no longer matches.
 pub(crate) fn entry_checksum(fingerprint: u64, bytes: &[u8]) -> u64 {
-    xxhash_rust::xxh3::xxh3_64_with_seed(bytes, fingerprint)
+    checksum_with_seed(bytes, fingerprint)
+}
+
+/// 64-bit XXH3 of `bytes` with `seed`.
+pub(crate) fn checksum_with_seed(bytes: &[u8], seed: u64) -> u64 {
+    xxhash_rust::xxh3::xxh3_64_with_seed(bytes, seed)
 }
 
 /// Checksum of the concatenation of `parts`, without concatenating them.

@@ -8,9 +8,10 @@
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use crate::checksum::checksum_parts;
+use crate::checksum::checksum_with_seed;
+use crate::format::EntryRecord;
 use crate::mode::Mode;
-use crate::report::{InvalidData, Outcome};
+use crate::report::{InvalidData, Origin, Outcome, Reason};
 
 /// Every frozen static linked into this program. Each element points into
 /// the [`Frozen`](crate::frozen::Frozen) static that owns the entry.
@@ -51,6 +52,11 @@ pub struct Entry {
     touch: fn(),
     pub(crate) outcome: OnceLock<Outcome>,
     pub(crate) frozen: OnceLock<FrozenArchive>,
+    /// The fingerprint, computed once.
+    fingerprint: OnceLock<u64>,
+    /// Its record in this process's snapshot, looked up once (by `init()`
+    /// in strict mode, or at first access).
+    pub(crate) record: OnceLock<Result<(EntryRecord<'static>, &'static Origin), Reason>>,
     /// Links the platform's code run before `main` into every program with
     /// a frozen static (a reference the linker cannot drop).
     _before_main: &'static (dyn Sync + 'static),
@@ -88,6 +94,8 @@ impl Entry {
             touch,
             outcome: OnceLock::new(),
             frozen: OnceLock::new(),
+            fingerprint: OnceLock::new(),
+            record: OnceLock::new(),
             _before_main: &crate::os::BEFORE_MAIN,
         }
     }
@@ -135,10 +143,9 @@ impl Entry {
     /// archived size and alignment, or serde format) and definition (tokens
     /// of the annotated function).
     pub fn fingerprint(&self) -> u64 {
-        checksum_parts(&[
-            &self.definition.to_le_bytes(),
-            &(self.type_fingerprint)().to_le_bytes(),
-        ])
+        *self.fingerprint.get_or_init(|| {
+            checksum_with_seed(&self.definition.to_le_bytes(), (self.type_fingerprint)())
+        })
     }
 
     /// In a freeze run: the value's archive for the snapshot, computed now

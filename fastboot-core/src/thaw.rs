@@ -43,6 +43,10 @@ pub fn unavailable() -> Option<&'static Reason> {
 /// program has the same name, under a key naming its crate's version (see
 /// `registry::keys`): looked for only when the name is not there.
 pub fn record(entry: &Entry) -> Result<(EntryRecord<'static>, &'static Origin), Reason> {
+    entry.record.get_or_init(|| look_up(entry)).clone()
+}
+
+fn look_up(entry: &Entry) -> Result<(EntryRecord<'static>, &'static Origin), Reason> {
     let located = located().as_ref().map_err(Clone::clone)?;
     let find = |key: &str| located.snapshot.find(key);
     let record = find(entry.name())

@@ -456,10 +456,16 @@ impl<'a> Snapshot<'a> {
         &self.bytes[HEADER_LEN + i * ROW_LEN..][..ROW_LEN]
     }
 
-    fn record(&self, i: usize) -> EntryRecord<'a> {
+    /// The name of the `i`th entry, as bytes.
+    fn name(&self, i: usize) -> &'a [u8] {
         let row = self.row(i);
         let name_at = self.names_start + get_u32(row, column::NAME_AT) as usize;
-        let name = &self.bytes[name_at..][..get_u32(row, column::NAME_LEN) as usize];
+        &self.bytes[name_at..][..get_u32(row, column::NAME_LEN) as usize]
+    }
+
+    fn record(&self, i: usize) -> EntryRecord<'a> {
+        let row = self.row(i);
+        let name = self.name(i);
         let (offset, len) = (
             get_u64(row, column::OFFSET) as usize,
             get_u64(row, column::LEN) as usize,
@@ -519,16 +525,16 @@ impl<'a> Snapshot<'a> {
         (0..self.count).map(|i| self.record(i))
     }
 
-    /// The entry called `name`, by binary search.
+    /// The entry called `name`, by binary search over the names' bytes
+    /// (whose order is that of the strings).
     pub fn find(&self, name: &str) -> Option<EntryRecord<'a>> {
         let (mut lo, mut hi) = (0, self.count);
         while lo < hi {
             let mid = lo + (hi - lo) / 2;
-            let record = self.record(mid);
-            match record.name.cmp(name) {
+            match self.name(mid).cmp(name.as_bytes()) {
                 std::cmp::Ordering::Less => lo = mid + 1,
                 std::cmp::Ordering::Greater => hi = mid,
-                std::cmp::Ordering::Equal => return Some(record),
+                std::cmp::Ordering::Equal => return Some(self.record(mid)),
             }
         }
         None
