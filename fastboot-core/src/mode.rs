@@ -11,7 +11,6 @@ use rkyv::rancor::{self, Strategy};
 use rkyv::with::{ArchiveWith, DeserializeWith, Identity, With};
 
 use crate::archive::{self, ArchiveResult, Freezable};
-use crate::checksum::checksum_with_seed;
 use crate::report::InvalidData;
 
 /// How a frozen static keeps its value:
@@ -32,8 +31,9 @@ pub trait Mode: 'static {
     /// Size and alignment of the root that snapshot bytes must hold.
     const ROOT: (usize, usize);
 
-    /// Fingerprint of the value's type as this mode stores it.
-    fn type_fingerprint() -> u64;
+    /// The mode's name, part of every entry's fingerprint: an entry frozen
+    /// in another mode is stale.
+    const NAME: &'static str;
 
     /// The value's encoding for a snapshot, deterministic for the types the
     /// mode is given by the macro (a top-level `HashMap` of a plain type
@@ -119,26 +119,6 @@ pub struct Deserialize<T, W = Identity>(PhantomData<fn() -> (T, W)>);
 #[derive(Debug)]
 pub struct Serde<T>(PhantomData<fn() -> T>);
 
-/// Fingerprint of `T` archived through `W`: their names, and the archived
-/// root's size and alignment.
-fn rkyv_fingerprint<T, W: ArchiveWith<T>>() -> u64 {
-    let layout = (size_of::<W::Archived>() as u64) << 8 | align_of::<W::Archived>() as u64;
-    chain(
-        &[std::any::type_name::<T>(), std::any::type_name::<W>()],
-        0x726b_7976 ^ layout, // "rkyv"
-    )
-}
-
-/// A hash of `parts`, each one-shot hashed with the previous hash as its
-/// seed: a few dozen instructions for a short type name, where a streaming
-/// hasher's set-up alone costs hundreds (every entry computes its
-/// fingerprint once, at first access).
-fn chain(parts: &[&str], seed: u64) -> u64 {
-    parts
-        .iter()
-        .fold(seed, |seed, part| checksum_with_seed(part.as_bytes(), seed))
-}
-
 /// Accesses the archive in `bytes`.
 ///
 /// # Safety
@@ -189,11 +169,10 @@ where
     type Output = W::Archived;
     type Kept = &'static W::Archived;
 
+    const NAME: &'static str = "zero-copy";
+
     const ROOT: (usize, usize) = (size_of::<W::Archived>(), align_of::<W::Archived>());
 
-    fn type_fingerprint() -> u64 {
-        rkyv_fingerprint::<T, W>()
-    }
 
     fn encode(value: &T) -> ArchiveResult {
         archive::archive_with::<T, W>(value)
@@ -238,11 +217,9 @@ where
     type Output = T;
     type Kept = T;
 
+    const NAME: &'static str = "deserialize";
     const ROOT: (usize, usize) = (size_of::<W::Archived>(), align_of::<W::Archived>());
 
-    fn type_fingerprint() -> u64 {
-        rkyv_fingerprint::<T, W>()
-    }
 
     fn encode(value: &T) -> ArchiveResult {
         archive::archive_with::<T, W>(value)
@@ -296,12 +273,10 @@ where
     type Output = T;
     type Kept = T;
 
+    const NAME: &'static str = crate::serde_format::NAME;
     // MessagePack has no alignment: any bytes may hold a value.
     const ROOT: (usize, usize) = (0, 1);
 
-    fn type_fingerprint() -> u64 {
-        chain(&[crate::serde_format::NAME, std::any::type_name::<T>()], 0)
-    }
 
     fn encode(value: &T) -> ArchiveResult {
         crate::serde_format::encode(value)

@@ -8,7 +8,6 @@
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use crate::checksum::checksum_with_seed;
 use crate::format::EntryRecord;
 use crate::mode::Mode;
 use crate::report::{InvalidData, Origin, Outcome, Reason};
@@ -46,14 +45,11 @@ macro_rules! __register {
 pub struct Entry {
     name: &'static str,
     version: &'static str,
-    definition: u64,
-    type_fingerprint: fn() -> u64,
+    fingerprint: u64,
     validate: fn(&[u8]) -> Result<(), InvalidData>,
     touch: fn(),
     pub(crate) outcome: OnceLock<Outcome>,
     pub(crate) frozen: OnceLock<FrozenArchive>,
-    /// The fingerprint, computed once.
-    fingerprint: OnceLock<u64>,
     /// Its record in this process's snapshot, looked up once (by `init()`
     /// in strict mode, or at first access).
     pub(crate) record: OnceLock<Result<(EntryRecord<'static>, &'static Origin), Reason>>,
@@ -88,13 +84,11 @@ impl Entry {
         Entry {
             name,
             version,
-            definition,
-            type_fingerprint: M::type_fingerprint,
+            fingerprint: fingerprint(definition, M::NAME, M::ROOT),
             validate: M::validate,
             touch,
             outcome: OnceLock::new(),
             frozen: OnceLock::new(),
-            fingerprint: OnceLock::new(),
             record: OnceLock::new(),
             _before_main: &crate::os::BEFORE_MAIN,
         }
@@ -139,13 +133,10 @@ impl Entry {
         }
     }
 
-    /// Fingerprint of the entry's type as its mode stores it (names,
-    /// archived size and alignment, or serde format) and definition (tokens
-    /// of the annotated function).
+    /// Fingerprint of the entry's definition (the tokens of the annotated
+    /// function), mode, and archived root's size and alignment.
     pub fn fingerprint(&self) -> u64 {
-        *self.fingerprint.get_or_init(|| {
-            checksum_with_seed(&self.definition.to_le_bytes(), (self.type_fingerprint)())
-        })
+        self.fingerprint
     }
 
     /// In a freeze run: the value's archive for the snapshot, computed now
@@ -188,6 +179,30 @@ pub fn entries() -> Vec<&'static Entry> {
         .clone();
     all.sort_by_key(|e| (e.name, e.version));
     all
+}
+
+/// The fingerprint of an entry: its definition (the hash of its function's
+/// tokens, return type included), its mode, and its archived root's size
+/// and alignment; computed at compile time. A change inside a type that
+/// keeps its name and layout is caught by the build-id, which changes with
+/// any code.
+const fn fingerprint(definition: u64, mode: &str, (size, align): (usize, usize)) -> u64 {
+    let mut hash = mix(definition ^ mix(size as u64) ^ mix(align as u64).rotate_left(32));
+    let mode = mode.as_bytes();
+    let mut at = 0;
+    while at < mode.len() {
+        hash = mix(hash ^ mode[at] as u64);
+        at += 1;
+    }
+    hash
+}
+
+/// SplitMix64's finalizer: a cheap, well-mixed 64-bit hash step.
+const fn mix(mut x: u64) -> u64 {
+    x = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    x ^ (x >> 31)
 }
 
 /// The registered entries called `name`.
