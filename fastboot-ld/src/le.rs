@@ -17,6 +17,7 @@ pub fn put_u32(bytes: &mut [u8], at: usize, value: u32) {
 }
 
 /// Writes `value` at `at`.
+#[cfg(test)]
 pub fn put_u64(bytes: &mut [u8], at: usize, value: u64) {
     bytes[at..at + 8].copy_from_slice(&value.to_le_bytes());
 }

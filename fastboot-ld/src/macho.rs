@@ -13,14 +13,16 @@
 use std::path::Path;
 
 use fastboot_core::__private::BuildId;
-use object::macho::{MachHeader64, SegmentCommand64, VM_PROT_WRITE};
+use object::macho::{
+    DyldInfoCommand, DysymtabCommand, LinkeditDataCommand, LoadCommandType, MachHeader64,
+    Section64, SegmentCommand64, SymtabCommand, LC_CODE_SIGNATURE, VM_PROT_WRITE,
+};
 use object::read::macho::{MachHeader, Section as _, Segment as _};
-use object::{Endianness, ReadRef};
+use object::{Endianness, LittleEndian as LE, Pod, ReadRef, U32};
 
 use crate::codesign;
 use crate::error::{Error, Result};
 use crate::exe::{FastbootSection, Format, Info};
-use crate::le::{put_u32, put_u64};
 
 /// The segment holding the `fastboot` section.
 pub const SEGMENT: &[u8] = b"__FASTBOOT";
@@ -116,25 +118,66 @@ pub fn parse<'data, R: ReadRef<'data>>(path: &Path, bytes: R) -> Result<Info> {
 
 /// Segments start on 16 KiB pages on arm64 (a multiple of x86-64's 4 KiB).
 const PAGE: u64 = 0x4000;
-const LC_SEGMENT_64: u32 = 0x19;
-const LC_CODE_SIGNATURE: u32 = 0x1d;
-/// The load commands that hold file offsets into `__LINKEDIT`, and where
-/// in each command those 32-bit offsets are.
-const LINKEDIT_OFFSETS: &[(u32, &[usize])] = &[
-    (0x2, &[8, 16]),                     // LC_SYMTAB
-    (0xb, &[32, 40, 48, 56, 64, 72]),    // LC_DYSYMTAB
-    (0x22, &[8, 16, 24, 32, 40]),        // LC_DYLD_INFO
-    (0x8000_0022, &[8, 16, 24, 32, 40]), // LC_DYLD_INFO_ONLY
-    (LC_CODE_SIGNATURE, &[8]),
-    (0x1e, &[8]),        // LC_SEGMENT_SPLIT_INFO
-    (0x26, &[8]),        // LC_FUNCTION_STARTS
-    (0x29, &[8]),        // LC_DATA_IN_CODE
-    (0x2b, &[8]),        // LC_DYLIB_CODE_SIGN_DRS
-    (0x2e, &[8]),        // LC_LINKER_OPTIMIZATION_HINT
-    (0x36, &[8]),        // LC_ATOM_INFO
-    (0x8000_0033, &[8]), // LC_DYLD_EXPORTS_TRIE
-    (0x8000_0034, &[8]), // LC_DYLD_CHAINED_FIXUPS
-];
+
+/// What a load command holds that moving `__LINKEDIT` concerns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Holds {
+    /// A segment, with its file range and sections.
+    Segment,
+    /// No file offset into `__LINKEDIT`.
+    Nothing,
+    /// `LC_SYMTAB`'s symbol and string tables.
+    Symtab,
+    /// `LC_DYSYMTAB`'s tables.
+    Dysymtab,
+    /// `LC_DYLD_INFO(_ONLY)`'s rebase, bind and export data.
+    DyldInfo,
+    /// One `linkedit_data_command` range.
+    LinkeditData,
+}
+
+impl Holds {
+    /// What the load command `cmd` holds; `None` for a command this
+    /// rewriter does not know, which may point anywhere.
+    fn of(cmd: LoadCommandType) -> Option<Self> {
+        use object::macho as m;
+        Some(match cmd {
+            m::LC_SEGMENT_64 => Holds::Segment,
+            m::LC_SYMTAB => Holds::Symtab,
+            m::LC_DYSYMTAB => Holds::Dysymtab,
+            m::LC_DYLD_INFO | m::LC_DYLD_INFO_ONLY => Holds::DyldInfo,
+            m::LC_CODE_SIGNATURE
+            | m::LC_SEGMENT_SPLIT_INFO
+            | m::LC_FUNCTION_STARTS
+            | m::LC_DATA_IN_CODE
+            | m::LC_DYLIB_CODE_SIGN_DRS
+            | m::LC_LINKER_OPTIMIZATION_HINT
+            | m::LC_DYLD_EXPORTS_TRIE
+            | m::LC_DYLD_CHAINED_FIXUPS
+            | m::LC_ATOM_INFO
+            | m::LC_FUNCTION_VARIANTS
+            | m::LC_FUNCTION_VARIANT_FIXUPS => Holds::LinkeditData,
+            m::LC_UUID
+            | m::LC_LOAD_DYLINKER
+            | m::LC_LOAD_DYLIB
+            | m::LC_LOAD_WEAK_DYLIB
+            | m::LC_REEXPORT_DYLIB
+            | m::LC_LAZY_LOAD_DYLIB
+            | m::LC_LOAD_UPWARD_DYLIB
+            | m::LC_MAIN
+            | m::LC_UNIXTHREAD
+            | m::LC_BUILD_VERSION
+            | m::LC_VERSION_MIN_MACOSX
+            | m::LC_SOURCE_VERSION
+            | m::LC_RPATH
+            | m::LC_DYLD_ENVIRONMENT
+            | m::LC_LINKER_OPTION
+            | m::LC_TARGET_TRIPLE
+            | m::LC_ENCRYPTION_INFO_64 => Holds::Nothing,
+            _ => return None,
+        })
+    }
+}
 
 /// A segment load command, by its place in the file.
 #[derive(Debug, Clone, Copy)]
@@ -149,8 +192,8 @@ struct SegmentAt {
 /// The load commands that replacing the section reads or changes.
 #[derive(Debug)]
 struct Commands {
-    /// Every load command: its offset and `cmd`.
-    all: Vec<(usize, u32)>,
+    /// Every load command: its offset and what it holds.
+    all: Vec<(usize, Holds)>,
     /// Where the load commands end.
     end: usize,
     text: SegmentAt,
@@ -162,14 +205,8 @@ struct Commands {
     signature: Option<(usize, u64, u64)>,
 }
 
-fn u32_at(b: &[u8], at: usize) -> Result<u32> {
-    b.get(at..at + 4)
-        .map(|w| u32::from_le_bytes(w.try_into().expect("4 bytes")))
-        .ok_or_else(|| Error::Other("truncated Mach-O load commands".into()))
-}
-
-fn u64_at(b: &[u8], at: usize) -> Result<u64> {
-    Ok(u64::from(u32_at(b, at)?) | u64::from(u32_at(b, at + 4)?) << 32)
+fn malformed(e: object::read::Error) -> Error {
+    Error::Other(format!("malformed Mach-O file: {e}"))
 }
 
 impl Commands {
@@ -177,50 +214,53 @@ impl Commands {
         if !is_macho(image) {
             return Err(Error::Other("not a 64-bit Mach-O file".into()));
         }
-        let count = u32_at(image, 16)?;
+        let header = MachHeader64::<LE>::parse(image, 0).map_err(malformed)?;
+        let mut commands = header.load_commands(LE, image, 0).map_err(malformed)?;
         let mut all = Vec::new();
         let (mut text, mut fastboot, mut linkedit, mut section_at, mut signature) =
             (None, None, None, None, None);
-        let mut at = 32;
-        for _ in 0..count {
-            let (cmd, size) = (u32_at(image, at)?, u32_at(image, at + 4)? as usize);
-            if size < 8 {
-                return Err(Error::Other("malformed Mach-O load command".into()));
-            }
-            all.push((at, cmd));
-            if cmd == LC_SEGMENT_64 {
-                let name: &[u8; 16] = image
-                    .get(at + 8..at + 24)
-                    .and_then(|n| n.try_into().ok())
-                    .ok_or_else(|| Error::Other("truncated Mach-O load commands".into()))?;
-                let segment = SegmentAt {
+        let mut at = size_of::<MachHeader64<LE>>();
+        while let Some(command) = commands.next().map_err(malformed)? {
+            let cmd = command.cmd();
+            let holds = Holds::of(cmd).ok_or_else(|| {
+                Error::Other(format!(
+                    "the Mach-O file has load command {:#x}, which this tool does not know: \
+                     it cannot tell whether moving __LINKEDIT changes it",
+                    cmd.0
+                ))
+            })?;
+            all.push((at, holds));
+            if let Some((segment, _)) = command.segment_64().map_err(malformed)? {
+                let place = SegmentAt {
                     at,
-                    vmaddr: u64_at(image, at + 24)?,
-                    fileoff: u64_at(image, at + 40)?,
-                    filesize: u64_at(image, at + 48)?,
+                    vmaddr: segment.vmaddr.get(LE),
+                    fileoff: segment.fileoff.get(LE),
+                    filesize: segment.filesize.get(LE),
                 };
-                match trimmed(name) {
-                    b"__TEXT" => text = Some(segment),
-                    LINKEDIT => linkedit = Some(segment),
+                match trimmed(&segment.segname) {
+                    b"__TEXT" => text = Some(place),
+                    LINKEDIT => linkedit = Some(place),
                     SEGMENT => {
-                        fastboot = Some(segment);
-                        let sections = u32_at(image, at + 64)? as usize;
-                        section_at = (0..sections).map(|i| at + 72 + i * 80).find(|&s| {
-                            image.get(s..s + 16).is_some_and(|n| {
-                                trimmed(n.try_into().expect("16 bytes")) == SECTION
-                            })
+                        fastboot = Some(place);
+                        let first = at + size_of::<SegmentCommand64<LE>>();
+                        let sections = segment.nsects.get(LE) as usize;
+                        let entry = size_of::<Section64<LE>>();
+                        section_at = (0..sections).map(|i| first + i * entry).find(|&s| {
+                            read_at::<Section64<LE>>(image, s)
+                                .is_ok_and(|section| trimmed(&section.sectname) == SECTION)
                         });
                     }
                     _ => {}
                 }
             } else if cmd == LC_CODE_SIGNATURE {
+                let data: &LinkeditDataCommand<LE> = command.data().map_err(malformed)?;
                 signature = Some((
                     at,
-                    u64::from(u32_at(image, at + 8)?),
-                    u64::from(u32_at(image, at + 12)?),
+                    u64::from(data.dataoff.get(LE)),
+                    u64::from(data.datasize.get(LE)),
                 ));
             }
-            at += size;
+            at += command.raw_data().len();
         }
         let missing = |what: &str| Error::Other(format!("the Mach-O file has no {what}"));
         Ok(Commands {
@@ -235,11 +275,30 @@ impl Commands {
     }
 }
 
+/// The structure `T` at `at` in `bytes`.
+fn read_at<T: Pod>(bytes: &[u8], at: usize) -> Result<&T> {
+    bytes
+        .get(at..)
+        .and_then(|b| object::pod::from_bytes::<T>(b).ok())
+        .map(|(value, _)| value)
+        .ok_or_else(|| Error::Other("truncated Mach-O load commands".into()))
+}
+
+/// The structure `T` at `at` in `bytes`, to change it in place.
+fn field_at<T: Pod>(bytes: &mut [u8], at: usize) -> Result<&mut T> {
+    bytes
+        .get_mut(at..)
+        .and_then(|b| object::pod::from_bytes_mut::<T>(b).ok())
+        .map(|(value, _)| value)
+        .ok_or_else(|| Error::Other("truncated Mach-O load commands".into()))
+}
+
 /// `image` with `contents` in its `fastboot` section, `__LINKEDIT` moved
 /// to follow it, and its code signature, if it has one, renewed.
 ///
 /// The caller has checked that the section is alone in its segment, which
-/// `__LINKEDIT`, the last segment, follows.
+/// `__LINKEDIT`, the last segment, follows. A load command this rewriter
+/// does not know is an error: it might point into `__LINKEDIT`.
 pub fn replace_section(image: &[u8], contents: &[u8]) -> Result<Vec<u8>> {
     let commands = Commands::read(image)?;
     let Commands {
@@ -293,40 +352,101 @@ pub fn replace_section(image: &[u8], contents: &[u8]) -> Result<Vec<u8>> {
     out.extend_from_slice(&image[linkedit.fileoff as usize..kept_end as usize]);
 
     // The section and its segment take the new length.
-    put_u64(&mut out, commands.section_at + 40, contents.len() as u64);
-    put_u64(&mut out, fastboot.at + 32, size);
-    put_u64(&mut out, fastboot.at + 48, size);
+    field_at::<Section64<LE>>(&mut out, commands.section_at)?
+        .size
+        .set(LE, contents.len() as u64);
+    let segment = field_at::<SegmentCommand64<LE>>(&mut out, fastboot.at)?;
+    segment.vmsize.set(LE, size);
+    segment.filesize.set(LE, size);
     // `__LINKEDIT` moves, and so does everything in it.
-    put_u64(&mut out, linkedit.at + 24, fastboot.vmaddr + size);
-    put_u64(&mut out, linkedit.at + 40, new_linkedit);
-    let shift = |offset: u32| -> Result<u32> {
-        u32::try_from(i128::from(offset) + i128::from(new_linkedit) - i128::from(linkedit.fileoff))
-            .map_err(|_| Error::Other("the Mach-O file would exceed 4 GiB".into()))
+    let segment = field_at::<SegmentCommand64<LE>>(&mut out, linkedit.at)?;
+    segment.vmaddr.set(LE, fastboot.vmaddr + size);
+    segment.fileoff.set(LE, new_linkedit);
+    let shift = Shift {
+        from: linkedit.fileoff,
+        to: new_linkedit,
     };
-    for &(at, cmd) in &commands.all {
-        let Some((_, fields)) = LINKEDIT_OFFSETS.iter().find(|(c, _)| *c == cmd) else {
-            continue;
-        };
-        for &field in *fields {
-            let offset = u32_at(&out, at + field)?;
-            if offset != 0 {
-                put_u32(&mut out, at + field, shift(offset)?);
-            }
-        }
+    for &(at, holds) in &commands.all {
+        shift.command(&mut out, at, holds)?;
     }
 
     if let (Some(signing), Some((at, _, _))) = (signing, commands.signature) {
         let code_limit = out.len();
         let signature_len = codesign::signature_len(code_limit, &signing.identifier);
-        put_u32(&mut out, at + 8, code_limit as u32);
-        put_u32(&mut out, at + 12, signature_len as u32);
+        let command = field_at::<LinkeditDataCommand<LE>>(&mut out, at)?;
+        command.dataoff.set(LE, code_limit as u32);
+        command.datasize.set(LE, signature_len as u32);
         let filesize = (code_limit + signature_len) as u64 - new_linkedit;
-        put_u64(&mut out, linkedit.at + 48, filesize);
-        put_u64(&mut out, linkedit.at + 32, filesize.next_multiple_of(PAGE));
+        let segment = field_at::<SegmentCommand64<LE>>(&mut out, linkedit.at)?;
+        segment.filesize.set(LE, filesize);
+        segment.vmsize.set(LE, filesize.next_multiple_of(PAGE));
         let signature = codesign::sign(&out, &signing);
         out.extend_from_slice(&signature);
     }
     Ok(out)
+}
+
+/// `__LINKEDIT` moving from file offset `from` to `to`: the offsets into
+/// it that load commands hold move by as much.
+struct Shift {
+    from: u64,
+    to: u64,
+}
+
+impl Shift {
+    /// `offset` moved; zero (no table) stays zero.
+    fn offset(&self, offset: &mut U32<LE>) -> Result<()> {
+        let old = offset.get(LE);
+        if old != 0 {
+            let new = i128::from(old) + i128::from(self.to) - i128::from(self.from);
+            let new = u32::try_from(new)
+                .map_err(|_| Error::Other("the Mach-O file would exceed 4 GiB".into()))?;
+            offset.set(LE, new);
+        }
+        Ok(())
+    }
+
+    /// Moves the offsets of the load command at `at` in `image`.
+    fn command(&self, image: &mut [u8], at: usize, holds: Holds) -> Result<()> {
+        match holds {
+            Holds::Segment | Holds::Nothing => Ok(()),
+            Holds::Symtab => {
+                let c = field_at::<SymtabCommand<LE>>(image, at)?;
+                self.offset(&mut c.symoff)?;
+                self.offset(&mut c.stroff)
+            }
+            Holds::Dysymtab => {
+                let c = field_at::<DysymtabCommand<LE>>(image, at)?;
+                for offset in [
+                    &mut c.tocoff,
+                    &mut c.modtaboff,
+                    &mut c.extrefsymoff,
+                    &mut c.indirectsymoff,
+                    &mut c.extreloff,
+                    &mut c.locreloff,
+                ] {
+                    self.offset(offset)?;
+                }
+                Ok(())
+            }
+            Holds::DyldInfo => {
+                let c = field_at::<DyldInfoCommand<LE>>(image, at)?;
+                for offset in [
+                    &mut c.rebase_off,
+                    &mut c.bind_off,
+                    &mut c.weak_bind_off,
+                    &mut c.lazy_bind_off,
+                    &mut c.export_off,
+                ] {
+                    self.offset(offset)?;
+                }
+                Ok(())
+            }
+            Holds::LinkeditData => {
+                self.offset(&mut field_at::<LinkeditDataCommand<LE>>(image, at)?.dataoff)
+            }
+        }
+    }
 }
 
 /// Checks that the code signature of `image`, if it has one, signs it.
@@ -346,18 +466,22 @@ pub fn check_signature(image: &[u8]) -> Result<()> {
 mod tests {
     use super::*;
     use crate::exe::{Executable, Format};
+    use crate::le::{put_u32, put_u64};
     use crate::read::{read_snapshot, Location};
     use fastboot_core::__private::section::PLACEHOLDER;
     use fastboot_core::format::{self, EntryData};
+    use object::macho::{LC_SEGMENT_64, LC_SYMTAB, LC_UUID};
+
+    fn u32_at(b: &[u8], at: usize) -> u32 {
+        u32::from_le_bytes(b[at..at + 4].try_into().unwrap())
+    }
 
     const BASE: u64 = 0x1_0000_0000;
     const UUID: [u8; 16] = *b"fastboot-macho-1";
-    const LC_UUID: u32 = 0x1b;
-    const LC_SYMTAB: u32 = 0x2;
 
     fn segment(name: &str, vmaddr: u64, fileoff: u64, filesize: u64, prot: u32) -> Vec<u8> {
         let mut c = vec![0u8; 72];
-        put_u32(&mut c, 0, LC_SEGMENT_64);
+        put_u32(&mut c, 0, LC_SEGMENT_64.0);
         put_u32(&mut c, 4, 72);
         c[8..8 + name.len()].copy_from_slice(name.as_bytes());
         put_u64(&mut c, 24, vmaddr);
@@ -402,6 +526,11 @@ mod tests {
     /// `__TEXT`, `__FASTBOOT` holding the placeholder, `__LINKEDIT` with a
     /// symbol table and, if `signed`, a linker-signed ad-hoc signature.
     fn synthetic(signed: bool) -> Vec<u8> {
+        synthetic_with(signed, &[])
+    }
+
+    /// [`synthetic`], with the load commands `extra` after the others.
+    fn synthetic_with(signed: bool, extra: &[Vec<u8>]) -> Vec<u8> {
         let linkedit = 2 * PAGE;
         let symbols = b"\x01\0\0\0\x0f\x01\0\0\0\x10\0\0\x01\0\0\0";
         let strings = b"\0_main\0\0\0\0\0\0\0\0\0\0";
@@ -409,7 +538,7 @@ mod tests {
         let identifier = "synthetic-5f3a";
         let signature_len = codesign::signature_len(code_limit as usize, identifier) as u64;
         let linkedit_size = 32 + if signed { signature_len } else { 0 };
-        let mut uuid = command(LC_UUID, &[0; 4]);
+        let mut uuid = command(LC_UUID.0, &[0; 4]);
         uuid[8..24].copy_from_slice(&UUID);
         let mut commands = vec![
             with_section(
@@ -428,14 +557,15 @@ mod tests {
             ),
             segment("__LINKEDIT", BASE + linkedit, linkedit, linkedit_size, 1),
             uuid,
-            command(LC_SYMTAB, &[linkedit as u32, 1, linkedit as u32 + 16, 16]),
+            command(LC_SYMTAB.0, &[linkedit as u32, 1, linkedit as u32 + 16, 16]),
         ];
         if signed {
             commands.push(command(
-                LC_CODE_SIGNATURE,
+                LC_CODE_SIGNATURE.0,
                 &[code_limit as u32, signature_len as u32],
             ));
         }
+        commands.extend_from_slice(extra);
         let mut image = vec![0u8; 32];
         put_u32(&mut image, 0, 0xfeed_facf);
         put_u32(&mut image, 4, 0x0100_000c); // arm64
@@ -474,10 +604,51 @@ mod tests {
         let (at, _) = commands
             .all
             .iter()
-            .find(|(_, cmd)| *cmd == LC_SYMTAB)
+            .find(|(_, holds)| *holds == Holds::Symtab)
             .unwrap();
-        let offset = u32_at(image, at + 16).unwrap() as usize;
+        let offset = u32_at(image, at + 16) as usize;
         &image[offset..offset + 16]
+    }
+
+    /// The first 32-bit field after `cmd` and `cmdsize` of the (first)
+    /// load command `cmd` in `image`.
+    fn first_field(image: &[u8], cmd: u32) -> u32 {
+        let commands = Commands::read(image).unwrap();
+        let (at, _) = commands
+            .all
+            .iter()
+            .find(|(at, _)| u32_at(image, *at) == cmd)
+            .unwrap();
+        u32_at(image, at + 8)
+    }
+
+    #[test]
+    fn an_unknown_load_command_is_an_error_not_skipped() {
+        // A command this rewriter does not know may hold offsets into
+        // `__LINKEDIT`: writing it unchanged under a new signature would
+        // give a broken program that looks valid.
+        let image = synthetic_with(false, &[command(0x7f, &[0, 0])]);
+        let Err(err) = replace_section(&image, b"snapshot") else {
+            panic!("an unknown load command was skipped");
+        };
+        assert!(err.to_string().contains("load command 0x7f"), "{err}");
+    }
+
+    #[test]
+    fn function_variant_tables_move_with_linkedit() {
+        // LC_FUNCTION_VARIANTS and LC_FUNCTION_VARIANT_FIXUPS (recent
+        // ld64) point into `__LINKEDIT` like LC_FUNCTION_STARTS.
+        let linkedit = 2 * PAGE as u32;
+        let variants = [
+            command(0x37, &[linkedit + 8, 8]),
+            command(0x38, &[linkedit + 16, 8]),
+        ];
+        let image = synthetic_with(true, &variants);
+        let grown = replace_section(&image, &vec![5u8; 40_000]).unwrap();
+        let moved = Commands::read(&grown).unwrap().linkedit.fileoff as u32;
+        assert_eq!(first_field(&grown, 0x37), moved + 8);
+        assert_eq!(first_field(&grown, 0x38), moved + 16);
+        check_signature(&grown).unwrap();
     }
 
     fn parse(image: &[u8]) -> Executable {
