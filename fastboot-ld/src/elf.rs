@@ -4,10 +4,12 @@
 
 use std::path::Path;
 
-use fastboot_core::__private::find_build_id;
-use fastboot_core::__private::section;
-use object::elf::{FileHeader64, PT_LOAD, PT_NOTE, SHF_ALLOC, SHF_TLS, SHT_NOBITS, SHT_NOTE};
-use object::read::elf::{FileHeader, ProgramHeader, SectionHeader};
+use fastboot_core::__private::{section, BuildId};
+use object::elf::{
+    FileHeader64, ProgramHeader64, ELF_NOTE_GNU, NT_GNU_BUILD_ID, PT_LOAD, SHF_ALLOC, SHF_TLS,
+    SHT_NOBITS,
+};
+use object::read::elf::{FileHeader, ProgramHeader, SectionHeader, SectionTable};
 use object::{Endianness, ReadRef};
 
 use object::build::elf::{Builder, SectionData};
@@ -50,17 +52,7 @@ pub fn parse<'data, R: ReadRef<'data>>(path: &Path, bytes: R) -> Result<Info> {
     let segments = header.program_headers(endian, bytes).map_err(malformed)?;
     let sections = header.sections(endian, bytes).map_err(malformed)?;
 
-    let build_id = sections
-        .iter()
-        .filter(|s| s.sh_type(endian) == SHT_NOTE)
-        .filter_map(|s| s.data(endian, bytes).ok())
-        .chain(
-            segments
-                .iter()
-                .filter(|p| p.p_type(endian) == PT_NOTE)
-                .filter_map(|p| p.data(endian, bytes).ok()),
-        )
-        .find_map(find_build_id);
+    let build_id = gnu_build_id(endian, bytes, &sections, segments).map_err(malformed)?;
 
     let last_load = segments
         .iter()
@@ -149,6 +141,34 @@ pub fn parse<'data, R: ReadRef<'data>>(path: &Path, bytes: R) -> Result<Info> {
     })
 }
 
+/// The descriptor of the GNU build-id note, read in the file's byte order
+/// from the note sections or, without section headers, the note segments.
+fn gnu_build_id<'data, R: ReadRef<'data>>(
+    endian: Endianness,
+    bytes: R,
+    sections: &SectionTable<'data, FileHeader64<Endianness>, R>,
+    segments: &'data [ProgramHeader64<Endianness>],
+) -> object::read::Result<Option<BuildId>> {
+    let mut note_areas = Vec::new();
+    if sections.is_empty() {
+        for segment in segments {
+            note_areas.extend(segment.notes(endian, bytes)?);
+        }
+    } else {
+        for section in sections.iter() {
+            note_areas.extend(section.notes(endian, bytes)?);
+        }
+    }
+    for mut notes in note_areas {
+        while let Some(note) = notes.next()? {
+            if note.name() == ELF_NOTE_GNU && note.n_type(endian) == NT_GNU_BUILD_ID {
+                return Ok(BuildId::new(note.desc()));
+            }
+        }
+    }
+    Ok(None)
+}
+
 /// `image` with the contents of its `fastboot` section replaced by
 /// `contents`, and the section's segment resized to hold them.
 ///
@@ -197,6 +217,45 @@ mod tests {
         for len in [5, 64, 200] {
             assert!(parse("cut".as_ref(), &exe[..len]).is_err(), "{len}");
         }
+    }
+
+    /// A big-endian 64-bit executable (as for `powerpc64-unknown-linux-gnu`
+    /// or `s390x`) with the GNU build-id `id`.
+    fn big_endian_with_build_id(id: &[u8]) -> Vec<u8> {
+        use object::build::elf::SectionData;
+        use object::elf::{ELF_NOTE_GNU, EM_PPC64, ET_EXEC, NT_GNU_BUILD_ID, SHT_STRTAB};
+        let mut note = Vec::new();
+        let name = [ELF_NOTE_GNU, b"\0"].concat();
+        for word in [name.len() as u32, id.len() as u32, NT_GNU_BUILD_ID.0] {
+            note.extend_from_slice(&word.to_be_bytes());
+        }
+        note.extend_from_slice(&name);
+        note.extend_from_slice(id);
+        let mut builder = Builder::new(Endianness::Big, true);
+        builder.header.e_type = ET_EXEC;
+        builder.header.e_machine = EM_PPC64;
+        let section = builder.sections.add();
+        section.name = b".note.gnu.build-id"[..].into();
+        section.sh_type = object::elf::SHT_NOTE;
+        section.sh_flags = SHF_ALLOC;
+        section.sh_addralign = 4;
+        section.data = SectionData::Data(note.into());
+        let strings = builder.sections.add();
+        strings.name = b".shstrtab"[..].into();
+        strings.sh_type = SHT_STRTAB;
+        strings.data = SectionData::SectionString;
+        let mut out = Vec::new();
+        builder.write(&mut out).unwrap();
+        out
+    }
+
+    #[test]
+    fn a_big_endian_build_id_note_is_read_in_the_file_s_byte_order() {
+        let id = [0xfa, 0x57, 0xb0, 0x07, 1, 2, 3, 4];
+        let bytes = big_endian_with_build_id(&id);
+        let info = parse("be".as_ref(), bytes.as_slice()).unwrap();
+        let found = info.build_id.map(|b| b.as_bytes().to_vec());
+        assert_eq!(found.as_deref(), Some(&id[..]));
     }
 
     #[test]
