@@ -51,7 +51,7 @@ pub fn build(options: &BuildOptions) -> Result<Built> {
             arg.to_string_lossy()
         )));
     }
-    let runner = Runner::for_target(runner::target_of(&options.cargo_args).as_deref())?;
+    let runner = Runner::for_target(runner::target_of(&options.cargo_args)?.as_deref())?;
     let artifact = cargo::build(&options.cargo_args)?.path;
     let dir = cargo::target_dir(&artifact).join("fastboot");
     std::fs::create_dir_all(&dir).map_err(Error::at(&dir))?;

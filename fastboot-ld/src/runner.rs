@@ -2,7 +2,9 @@
 //! `cargo run` do: through the runner configured for that target, e.g.
 //! `qemu-aarch64 -L /usr/aarch64-linux-gnu` for aarch64 Linux on x86-64.
 //!
-//! The runner is `CARGO_TARGET_<TRIPLE>_RUNNER`, else `target.<triple>.runner`
+//! The target is `--target`, else `CARGO_BUILD_TARGET`, else `build.target`
+//! in cargo's configuration files. Its runner is
+//! `CARGO_TARGET_<TRIPLE>_RUNNER`, else `target.<triple>.runner`
 //! in cargo's configuration files (`.cargo/config.toml` or `.cargo/config`
 //! in the current directory and its ancestors, the nearest first, then in
 //! `CARGO_HOME`). `target.'cfg(..)'.runner` tables are not read.
@@ -99,9 +101,47 @@ fn runnable(path: &Path) -> PathBuf {
     }
 }
 
+/// The target cargo builds for when run with `cargo_args` in the current
+/// directory: see [`target_in`].
+pub fn target_of(cargo_args: &[OsString]) -> Result<Option<String>> {
+    let cwd =
+        std::env::current_dir().map_err(|e| Error::io("reading the current directory", e))?;
+    target_in(cargo_args, &cwd)
+}
+
+/// The target cargo builds for when run with `cargo_args` in `dir`:
+/// `--target T` (or `--target=T`), else `CARGO_BUILD_TARGET`, else
+/// `build.target` in cargo's configuration files; `None` for the host.
+pub fn target_in(cargo_args: &[OsString], dir: &Path) -> Result<Option<String>> {
+    if let Some(target) = target_named(cargo_args) {
+        return Ok(Some(target));
+    }
+    for file in config_files(dir) {
+        let table = read_config(&file)?;
+        let Some(value) = table.get("build").and_then(|b| b.get("target")) else {
+            continue;
+        };
+        return match value {
+            toml::Value::String(target) => Ok(Some(target.clone())),
+            toml::Value::Array(targets) => match targets.as_slice() {
+                [toml::Value::String(target)] => Ok(Some(target.clone())),
+                _ => Err(Error::Other(format!(
+                    "{}: build.target names several targets: choose one with --target",
+                    file.display()
+                ))),
+            },
+            _ => Err(Error::Other(format!(
+                "{}: build.target must be a string",
+                file.display()
+            ))),
+        };
+    }
+    Ok(None)
+}
+
 /// The target named by cargo arguments (`--target T` or `--target=T`), else
 /// by `CARGO_BUILD_TARGET`.
-pub fn target_of(cargo_args: &[OsString]) -> Option<String> {
+fn target_named(cargo_args: &[OsString]) -> Option<String> {
     let mut args = cargo_args.iter().filter_map(|a| a.to_str());
     while let Some(arg) = args.next() {
         if arg == "--" {
@@ -132,12 +172,16 @@ fn config_files(dir: &Path) -> Vec<PathBuf> {
         .collect()
 }
 
+/// The configuration file `file`, parsed.
+fn read_config(file: &Path) -> Result<toml::Table> {
+    let text = std::fs::read_to_string(file).map_err(Error::at(file))?;
+    text.parse()
+        .map_err(|e| Error::Other(format!("{}: {e}", file.display())))
+}
+
 /// `target.<target>.runner` in the configuration file `file`, if set.
 fn from_config(file: &Path, target: &str) -> Result<Option<Runner>> {
-    let text = std::fs::read_to_string(file).map_err(Error::at(file))?;
-    let table: toml::Table = text
-        .parse()
-        .map_err(|e| Error::Other(format!("{}: {e}", file.display())))?;
+    let table = read_config(file)?;
     let Some(value) = table
         .get("target")
         .and_then(|t| t.get(target))
@@ -174,7 +218,7 @@ mod tests {
 
     #[test]
     fn the_target_is_read_from_the_cargo_arguments() {
-        let t = |list: &[&str]| target_of(&args(list));
+        let t = |list: &[&str]| target_of(&args(list)).unwrap();
         assert_eq!(
             t(&["--release", "--target", "aarch64-unknown-linux-gnu"]).as_deref(),
             Some("aarch64-unknown-linux-gnu")
@@ -183,6 +227,43 @@ mod tests {
             t(&["--target=x86_64-pc-windows-gnu", "--example", "x"]).as_deref(),
             Some("x86_64-pc-windows-gnu")
         );
+    }
+
+    #[test]
+    fn the_target_is_read_from_the_build_table_of_the_configuration() {
+        let root =
+            std::env::temp_dir().join(format!("fastboot-ld-build-target-{}", std::process::id()));
+        let project = root.join("project");
+        let below = project.join("src/bin");
+        std::fs::create_dir_all(&below).unwrap();
+        std::fs::create_dir_all(project.join(".cargo")).unwrap();
+        std::fs::write(
+            project.join(".cargo/config.toml"),
+            "[build]\ntarget = \"aarch64-unknown-linux-gnu\"\n",
+        )
+        .unwrap();
+        for dir in [&project, &below] {
+            assert_eq!(
+                target_in(&[], dir).unwrap().as_deref(),
+                Some("aarch64-unknown-linux-gnu"),
+                "{}",
+                dir.display()
+            );
+        }
+        // The command line wins over the configuration.
+        let named = args(&["--target", "x86_64-pc-windows-gnu"]);
+        assert_eq!(
+            target_in(&named, &below).unwrap().as_deref(),
+            Some("x86_64-pc-windows-gnu")
+        );
+        // A list of one target is that target; of several, ambiguous.
+        std::fs::write(
+            project.join(".cargo/config.toml"),
+            "[build]\ntarget = [\"aarch64-unknown-linux-gnu\", \"x86_64-pc-windows-gnu\"]\n",
+        )
+        .unwrap();
+        assert!(target_in(&[], &project).is_err());
+        std::fs::remove_dir_all(&root).unwrap();
     }
 
     #[test]

@@ -35,7 +35,7 @@ const NEXT_RUNNER_VAR: &str = "FASTBOOT_NEXT_RUNNER";
 /// `strict`: then a test that computes a frozen static instead of thawing
 /// it fails, naming it.
 pub fn run(command: &[&str], args: &[OsString], strict: bool) -> Result<ExitStatus> {
-    let target = match runner::target_of(args) {
+    let target = match runner::target_of(args)? {
         Some(target) => target,
         None => host_triple()?,
     };
