@@ -51,6 +51,11 @@ impl Runner {
         Ok(Runner::direct())
     }
 
+    /// A runner from its program and arguments (none to run directly).
+    pub fn from_argv(argv: Vec<OsString>) -> Self {
+        Runner { argv }
+    }
+
     /// A runner from its program and arguments, separated by whitespace,
     /// as cargo reads a runner given as a string.
     pub fn from_words(value: &str) -> Self {
@@ -59,13 +64,9 @@ impl Runner {
         }
     }
 
-    /// Its program and arguments separated by spaces ([`from_words`]'s
-    /// inverse for arguments without whitespace); empty if direct.
-    ///
-    /// [`from_words`]: Runner::from_words
-    pub fn to_words(&self) -> String {
-        let words: Vec<_> = self.argv.iter().map(|w| w.to_string_lossy()).collect();
-        words.join(" ")
+    /// Its program and arguments; empty if direct.
+    pub fn argv(&self) -> &[OsString] {
+        &self.argv
     }
 
     /// A command starting `program`, through the runner if there is one.

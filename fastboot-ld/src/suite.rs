@@ -56,7 +56,7 @@ pub fn run(command: &[&str], args: &[OsString], strict: bool) -> Result<ExitStat
         .args(command)
         .args(args)
         .env(runner::env_var(&target), format!("{this} {EXEC_COMMAND}"))
-        .env(NEXT_RUNNER_VAR, next.to_words());
+        .env(NEXT_RUNNER_VAR, hand_over(&next));
     if strict {
         cargo.env(MODE_VAR, "strict");
     }
@@ -69,7 +69,7 @@ pub fn run(command: &[&str], args: &[OsString], strict: bool) -> Result<ExitStat
 /// `args` through the runner configured before this tool's, and returns
 /// its exit status (on Unix, this process becomes the binary instead).
 pub fn exec(binary: &Path, args: &[OsString]) -> Result<ExitStatus> {
-    let next = Runner::from_words(&std::env::var(NEXT_RUNNER_VAR).unwrap_or_default());
+    let next = taken_over(&std::env::var_os(NEXT_RUNNER_VAR).unwrap_or_default());
     freshen(binary, &next)?;
     let mut command = next.command(binary);
     command.args(args);
@@ -83,6 +83,29 @@ pub fn exec(binary: &Path, args: &[OsString]) -> Result<ExitStatus> {
     command
         .status()
         .map_err(|e| Error::io(format!("running {}", binary.display()), e))
+}
+
+/// Separates the runner's words in [`NEXT_RUNNER_VAR`], as in cargo's
+/// `CARGO_ENCODED_RUSTFLAGS`: a word may contain spaces.
+const WORD_SEPARATOR: &str = "\x1f";
+
+/// `runner` as the value of [`NEXT_RUNNER_VAR`].
+fn hand_over(runner: &Runner) -> OsString {
+    let mut value = OsString::new();
+    for (i, word) in runner.argv().iter().enumerate() {
+        if i > 0 {
+            value.push(WORD_SEPARATOR);
+        }
+        value.push(word);
+    }
+    value
+}
+
+/// The runner handed over in [`NEXT_RUNNER_VAR`]'s `value`.
+fn taken_over(value: &OsStr) -> Runner {
+    let value = value.to_string_lossy();
+    let words = value.split(WORD_SEPARATOR).filter(|w| !w.is_empty());
+    Runner::from_argv(words.map(OsString::from).collect())
 }
 
 /// Freezes `binary` into `<binary>.snap` unless it has no frozen statics,
@@ -133,4 +156,19 @@ fn host_triple() -> Result<String> {
         .find_map(|line| line.strip_prefix("host: "))
         .map(str::to_owned)
         .ok_or_else(|| Error::Other("rustc -vV did not name the host".into()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_configured_runner_is_handed_over_with_its_arguments_intact() {
+        // `runner = ["/opt/my tools/qemu-aarch64", "-L", "/usr/aarch64 sysroot"]`
+        let words = ["/opt/my tools/qemu-aarch64", "-L", "/usr/aarch64 sysroot"];
+        let runner = Runner::from_argv(words.iter().map(OsString::from).collect());
+        assert_eq!(taken_over(&hand_over(&runner)), runner);
+        assert_eq!(taken_over(&hand_over(&Runner::direct())), Runner::direct());
+        assert_eq!(taken_over(OsStr::new("")), Runner::direct());
+    }
 }
