@@ -33,9 +33,9 @@ enum Command {
     /// built. The section is used if the program's build.rs calls
     /// `fastboot_ld::link()`, else the footer.
     ///
-    /// This command's own flags come first: everything from the first other
-    /// argument (or after `--`) is passed to `cargo build`, e.g.
-    /// `cargo fastboot build --footer --release --example word_index`.
+    /// This command's own flags may come anywhere; every other argument is
+    /// passed to `cargo build`, e.g.
+    /// `cargo fastboot build --release --example word_index --footer`.
     Build {
         #[command(flatten)]
         build: BuildArgs,
@@ -47,7 +47,7 @@ enum Command {
     /// thawed from the embedded snapshot. Exits with the program's status,
     /// e.g. `cargo fastboot run --release --example word_index -- --stats`.
     #[command(
-        override_usage = "cargo fastboot run [--section|--footer] [CARGO_BUILD_ARGS]... [-- PROGRAM_ARGS...]"
+        override_usage = "cargo fastboot run [CARGO_BUILD_ARGS]... [--section|--footer] [-- PROGRAM_ARGS...]"
     )]
     Run {
         #[command(flatten)]
@@ -105,10 +105,12 @@ enum Command {
     /// Cargo builds and runs the tests as usual, through this tool as its
     /// runner: a binary with frozen statics is frozen into
     /// `<binary>.snap` unless the snapshot there is from this very build,
-    /// then run; its tests thaw. Arguments after this command's own flags go
-    /// to `cargo test` untouched, e.g.
-    /// `cargo fastboot test --strict --release -- --nocapture`.
-    #[command(override_usage = "cargo fastboot test [--strict] [CARGO_TEST_ARGS]...")]
+    /// then run; its tests thaw. `--strict` may come anywhere before `--`;
+    /// every other argument goes to `cargo test` untouched, e.g.
+    /// `cargo fastboot test --release --strict -- --nocapture`.
+    #[command(
+        override_usage = "cargo fastboot test [CARGO_TEST_ARGS]... [--strict] [-- HARNESS_ARGS...]"
+    )]
     Test {
         #[command(flatten)]
         suite: SuiteArgs,
@@ -117,15 +119,15 @@ enum Command {
     ///
     /// As `test`, for cargo-nextest, which runs every test in a process of
     /// its own: a value is then thawed by each, not computed by each.
-    /// Arguments go to `cargo nextest`, e.g.
+    /// Arguments other than `--strict` go to `cargo nextest`, e.g.
     /// `cargo fastboot nextest run --strict --release`.
-    #[command(override_usage = "cargo fastboot nextest [--strict] run [NEXTEST_ARGS]...")]
+    #[command(override_usage = "cargo fastboot nextest run [NEXTEST_ARGS]... [--strict]")]
     Nextest {
         #[command(flatten)]
         suite: SuiteArgs,
     },
     /// Run `cargo bench`, each benchmark binary frozen first (if it changed)
-    #[command(override_usage = "cargo fastboot bench [--strict] [CARGO_BENCH_ARGS]...")]
+    #[command(override_usage = "cargo fastboot bench [CARGO_BENCH_ARGS]... [--strict]")]
     Bench {
         #[command(flatten)]
         suite: SuiteArgs,
@@ -148,8 +150,8 @@ struct SuiteArgs {
     /// thawing it (runs them with FASTBOOT=strict)
     #[arg(long)]
     strict: bool,
-    /// Arguments for cargo: everything after this command's own flags,
-    /// taken out before parsing.
+    /// Arguments for cargo: all but this command's own flags, taken out
+    /// before parsing.
     #[arg(skip)]
     args: Vec<OsString>,
 }
@@ -238,6 +240,7 @@ fn parse(mut args: Vec<OsString>) -> Result<Cli, clap::Error> {
             args.pop();
         }
     }
+    own_flags_first(&mut args);
     // `test`, `nextest`, `bench`: their own flags first (`--strict`, or
     // help), then cargo's, verbatim. `exec-frozen`: the binary, then its
     // arguments, verbatim.
@@ -269,6 +272,40 @@ fn parse(mut args: Vec<OsString>) -> Result<Cli, clap::Error> {
         _ => {}
     }
     Ok(cli)
+}
+
+/// The flags of `command` that may come anywhere among the arguments it
+/// passes on, before a `--`: no cargo or nextest command has them.
+fn own_flags(command: &str) -> &'static [&'static str] {
+    match command {
+        "build" | "run" => &["--section", "--footer", "--check-reproducible"],
+        "test" | "nextest" | "bench" => &["--strict"],
+        _ => &[],
+    }
+}
+
+/// Moves the subcommand's [own flags](own_flags) in `args` (given as
+/// `cargo-fastboot <command> ...`) that come before any `--` to just after
+/// the subcommand, where clap reads them.
+fn own_flags_first(args: &mut Vec<OsString>) {
+    let Some(own) = args.get(1).and_then(|c| c.to_str()).map(own_flags) else {
+        return;
+    };
+    if args.len() <= 2 {
+        return;
+    }
+    let end = args
+        .iter()
+        .position(|a| a == "--")
+        .unwrap_or(args.len())
+        .max(2);
+    let rest = args.split_off(end);
+    let (mut flags, passed): (Vec<_>, Vec<_>) = args
+        .drain(2..)
+        .partition(|a| a.to_str().is_some_and(|a| own.contains(&a)));
+    args.append(&mut flags);
+    args.extend(passed);
+    args.extend(rest);
 }
 
 fn main() -> ExitCode {
@@ -404,16 +441,12 @@ mod tests {
             "--release",
             "--example",
             "word_index",
-            "--section",
         ])
         else {
             panic!("not build")
         };
         assert!(method.footer && !method.section && check_reproducible);
-        assert_eq!(
-            cargo_args,
-            ["--release", "--example", "word_index", "--section"]
-        );
+        assert_eq!(cargo_args, ["--release", "--example", "word_index"]);
         let Command::Build {
             build: BuildArgs {
                 method, cargo_args, ..
@@ -478,11 +511,6 @@ mod tests {
         };
         assert!(suite.strict);
         assert_eq!(suite.args, ["--release", "--", "--nocapture"]);
-        let Command::Nextest { suite } = parse(&["nextest", "run", "--strict"]) else {
-            panic!("not nextest")
-        };
-        assert!(!suite.strict, "--strict after `run` is nextest's");
-        assert_eq!(suite.args, ["run", "--strict"]);
         let Command::ExecFrozen { binary, args } =
             parse(&["exec-frozen", "/t/deps/x-1", "--list", "--format", "terse"])
         else {
@@ -490,6 +518,46 @@ mod tests {
         };
         assert_eq!(binary, std::path::Path::new("/t/deps/x-1"));
         assert_eq!(args, ["--list", "--format", "terse"]);
+    }
+
+    #[test]
+    fn own_flags_are_taken_wherever_they_come_before_a_double_dash() {
+        let Command::Nextest { suite } = parse(&["nextest", "run", "--strict", "--release"]) else {
+            panic!("not nextest")
+        };
+        assert!(suite.strict);
+        assert_eq!(suite.args, ["run", "--release"]);
+        // After `--`, arguments are the test harness's.
+        let Command::Test { suite } = parse(&["test", "--release", "--strict", "--", "--strict"])
+        else {
+            panic!("not test")
+        };
+        assert!(suite.strict);
+        assert_eq!(suite.args, ["--release", "--", "--strict"]);
+        let Command::Build { build } = parse(&["build", "--release", "--check-reproducible"])
+        else {
+            panic!("not build")
+        };
+        assert!(build.check_reproducible);
+        assert_eq!(build.cargo_args, ["--release"]);
+        let Command::Run {
+            build,
+            program_args,
+        } = parse(&[
+            "run",
+            "--release",
+            "--example",
+            "x",
+            "--footer",
+            "--",
+            "--section",
+        ])
+        else {
+            panic!("not run")
+        };
+        assert!(build.method.footer && !build.method.section);
+        assert_eq!(build.cargo_args, ["--release", "--example", "x"]);
+        assert_eq!(program_args, ["--section"]);
     }
 
     #[test]

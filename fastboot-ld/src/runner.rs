@@ -105,8 +105,7 @@ fn runnable(path: &Path) -> PathBuf {
 /// The target cargo builds for when run with `cargo_args` in the current
 /// directory: see [`target_in`].
 pub fn target_of(cargo_args: &[OsString]) -> Result<Option<String>> {
-    let cwd =
-        std::env::current_dir().map_err(|e| Error::io("reading the current directory", e))?;
+    let cwd = std::env::current_dir().map_err(|e| Error::io("reading the current directory", e))?;
     target_in(cargo_args, &cwd)
 }
 
