@@ -136,6 +136,7 @@ pub fn parse<'data, R: ReadRef<'data>>(path: &Path, bytes: R) -> Result<Info> {
         build_id,
         section,
         section_obstacle: None,
+        footer_obstacle: None,
         extent,
         has_frozen_statics,
     })

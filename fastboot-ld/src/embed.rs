@@ -84,12 +84,15 @@ pub fn embed_section(binary: &Path, snapshot: &Path, output: &Path) -> Result<()
 /// Writes `output`: `binary` without any snapshot it had appended, zero
 /// padding to a multiple of 4096 bytes, the snapshot, and a footer.
 ///
-/// Works on any executable. A snapshot in the `fastboot` section would be
+/// Works on any executable but a signed Mach-O one, whose signature must
+/// end the file (`codesign --verify --strict` rejects bytes after it). A
+/// snapshot in the `fastboot` section would be
 /// found before the footer's, so it is taken out: the placeholder is
 /// written over it (ELF, Mach-O, whose signature is renewed), or the
 /// section removed (PE).
 pub fn embed_footer(binary: &Path, snapshot: &Path, output: &Path) -> Result<()> {
     let exe = Executable::open(binary)?;
+    exe.footer_usable()?;
     let snapshot_bytes = read_file(snapshot)?;
     let snap = parse(snapshot, &snapshot_bytes)?;
     check_producer(&exe, &snap)?;

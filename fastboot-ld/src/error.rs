@@ -40,6 +40,13 @@ pub enum Error {
         /// Why.
         why: &'static str,
     },
+    /// A snapshot cannot be appended to the executable.
+    FooterUnusable {
+        /// The executable.
+        path: PathBuf,
+        /// Why, and what to do instead.
+        why: &'static str,
+    },
     /// The snapshot was frozen by another binary.
     ForeignSnapshot {
         /// Build-id recorded in the snapshot (hex).
@@ -117,6 +124,9 @@ impl fmt::Display for Error {
                 "{}: cannot embed in a fastboot section: {why}; use --footer",
                 path.display()
             ),
+            Error::FooterUnusable { path, why } => {
+                write!(f, "{}: cannot append a snapshot: {why}", path.display())
+            }
             Error::ForeignSnapshot { snapshot, binary } => write!(
                 f,
                 "snapshot was produced by another binary (build-id {snapshot}, binary is {binary})"

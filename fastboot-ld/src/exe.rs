@@ -66,6 +66,8 @@ pub struct Info {
     /// Why a snapshot cannot be put in a `fastboot` section, beyond not
     /// having a usable one: a format-specific obstacle.
     pub section_obstacle: Option<&'static str>,
+    /// Why a snapshot cannot be appended to it, if it cannot.
+    pub footer_obstacle: Option<&'static str>,
     /// Where the image ends: anything after this offset was appended.
     pub extent: u64,
     /// Whether it has frozen statics: a non-empty registry.
@@ -153,6 +155,17 @@ impl Executable {
                 Err(Error::NotOwnSegment(self.path.clone()))
             }
             (_, Some(_)) => Ok(()),
+        }
+    }
+
+    /// Whether a snapshot can be appended; if not, why.
+    pub fn footer_usable(&self) -> Result<()> {
+        match self.info.footer_obstacle {
+            None => Ok(()),
+            Some(why) => Err(Error::FooterUnusable {
+                path: self.path.clone(),
+                why,
+            }),
         }
     }
 

@@ -56,12 +56,15 @@ pub fn parse<'data, R: ReadRef<'data>>(path: &Path, bytes: R) -> Result<Info> {
     let endian = header.endian().map_err(malformed)?;
     let mut commands = header.load_commands(endian, bytes, 0).map_err(malformed)?;
     let mut build_id = None;
+    let mut signed = false;
     let mut segments: Vec<(&SegmentCommand64<Endianness>, &[u8])> = Vec::new();
     while let Some(command) = commands.next().map_err(malformed)? {
         if let Some(uuid) = command.uuid().map_err(malformed)? {
             build_id = BuildId::new(&uuid.uuid);
         } else if let Some((segment, data)) = command.segment_64().map_err(malformed)? {
             segments.push((segment, data));
+        } else if command.cmd() == LC_CODE_SIGNATURE {
+            signed = true;
         }
     }
     segments.sort_by_key(|(s, _)| s.fileoff.get(endian));
@@ -110,6 +113,11 @@ pub fn parse<'data, R: ReadRef<'data>>(path: &Path, bytes: R) -> Result<Info> {
         section_obstacle: writable.then_some(
             "its __FASTBOOT segment is writable, so the program would not trust it: \
              link with fastboot_ld::link() in build.rs (-segprot __FASTBOOT r r)",
+        ),
+        footer_obstacle: signed.then_some(
+            "it ends with a code signature, and macOS rejects bytes after one \
+             (codesign --verify --strict): embed in the section instead \
+             (link with fastboot_ld::link() in build.rs)",
         ),
         extent,
         has_frozen_statics,
@@ -743,30 +751,40 @@ mod tests {
         assert!(matches!(exe.section_usable(), Err(Error::NotOwnSegment(_))));
     }
 
-    #[test]
-    fn embedding_and_reading_back_through_the_public_api() {
-        let dir = std::env::temp_dir().join(format!("fastboot-macho-{}", std::process::id()));
+    /// A directory with the snapshot `app.snap` of [`UUID`].
+    fn with_snapshot(test: &str) -> (std::path::PathBuf, std::path::PathBuf) {
+        let dir =
+            std::env::temp_dir().join(format!("fastboot-macho-{test}-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
-        let (binary, snapshot, output) = (dir.join("app"), dir.join("app.snap"), dir.join("out"));
-        std::fs::write(&binary, synthetic(true)).unwrap();
+        let snapshot = dir.join("app.snap");
         let entry = EntryData {
             name: "app::table",
             fingerprint: 7,
             bytes: &[0u8; 64],
         };
         std::fs::write(&snapshot, format::write(&UUID, &[entry]).unwrap()).unwrap();
+        (dir, snapshot)
+    }
 
-        crate::embed::embed_section(&binary, &snapshot, &output).unwrap();
-        let found = read_snapshot(&output).unwrap();
-        assert!(
-            matches!(found.location, Location::Section { .. }),
-            "{:?}",
-            found.location
-        );
-        assert_eq!(found.snapshot().unwrap().producer(), UUID);
-        check_signature(&std::fs::read(&output).unwrap()).unwrap();
+    #[test]
+    fn embedding_and_reading_back_through_the_public_api() {
+        let (dir, snapshot) = with_snapshot("api");
+        for signed in [true, false] {
+            let (binary, output) = (dir.join("app"), dir.join("out"));
+            std::fs::write(&binary, synthetic(signed)).unwrap();
+            crate::embed::embed_section(&binary, &snapshot, &output).unwrap();
+            let found = read_snapshot(&output).unwrap();
+            assert!(
+                matches!(found.location, Location::Section { .. }),
+                "{:?}",
+                found.location
+            );
+            assert_eq!(found.snapshot().unwrap().producer(), UUID);
+            check_signature(&std::fs::read(&output).unwrap()).unwrap();
+        }
 
-        // Appending instead takes the snapshot out of the section.
+        // Appending instead (unsigned) takes the snapshot out of the section.
+        let output = dir.join("out");
         crate::embed::embed_footer(&output, &snapshot, &output).unwrap();
         let found = read_snapshot(&output).unwrap();
         assert!(
@@ -778,6 +796,24 @@ mod tests {
             parse(&std::fs::read(&output).unwrap()[..found_image_len(&output)]).section_bytes(),
             Some(&PLACEHOLDER[..])
         );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_snapshot_is_not_appended_after_a_code_signature() {
+        // macOS's `codesign --verify --strict` rejects a signed file with
+        // bytes after its signature.
+        let (dir, snapshot) = with_snapshot("signed-footer");
+        let (binary, output) = (dir.join("app"), dir.join("out"));
+        std::fs::write(&binary, synthetic(true)).unwrap();
+        let result = crate::embed::embed_footer(&binary, &snapshot, &output);
+        let Err(err) = result else {
+            panic!("a snapshot was appended after the code signature");
+        };
+        let message = err.to_string();
+        assert!(message.contains("code signature"), "{message}");
+        assert!(message.contains("fastboot_ld::link()"), "{message}");
+        assert!(!output.exists());
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

@@ -93,6 +93,7 @@ fn parse_as<'data, Pe: ImageNtHeaders, R: ReadRef<'data>>(bytes: R) -> object::r
         build_id,
         section,
         section_obstacle,
+        footer_obstacle: None,
         extent: layout.extent,
         has_frozen_statics,
     })
