@@ -372,3 +372,236 @@ fn checksum(image: &[u8], field: usize) -> u32 {
     sum = (sum & 0xffff) + (sum >> 16);
     (sum as u32).wrapping_add(image.len() as u32)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use object::pe::{
+        ImageDebugDirectory, IMAGE_DEBUG_TYPE_CODEVIEW, IMAGE_DIRECTORY_ENTRY_DEBUG,
+        IMAGE_FILE_EXECUTABLE_IMAGE, IMAGE_FILE_MACHINE_AMD64, IMAGE_FILE_MACHINE_I386,
+        IMAGE_SUBSYSTEM_WINDOWS_CUI,
+    };
+    use object::write::pe::{NtHeaders, Writer};
+
+    const GUID: [u8; 16] = *b"fastboot-pe-guid";
+    const AGE: u32 = 3;
+
+    /// A PE image as a linker writes one: `.text`, `.rdata` holding a debug
+    /// directory with a CodeView record (the identity), and `extra` more
+    /// data sections (with one, the section table fills the headers' 512
+    /// bytes exactly). PE32+ if `is_64`, else PE32.
+    fn synthetic(is_64: bool, extra: usize) -> Vec<u8> {
+        let mut out = Vec::new();
+        let mut w = Writer::new(is_64, 0x1000, 0x200, &mut out);
+        w.reserve_dos_header_and_stub();
+        w.reserve_nt_headers(16);
+        w.reserve_section_headers(2 + extra as u16);
+        let text = w.reserve_text_section(0x100);
+        let rdata = w.reserve_rdata_section(0x200);
+        let data: Vec<_> = (0..extra)
+            .map(|_| w.reserve_data_section(0x80, 0x80))
+            .collect();
+        let debug_len = size_of::<ImageDebugDirectory>() as u32;
+        w.set_data_directory(
+            IMAGE_DIRECTORY_ENTRY_DEBUG,
+            rdata.virtual_address,
+            debug_len,
+        );
+        // The debug directory, then the CodeView record it points to.
+        let record_at = debug_len;
+        let record = [&b"RSDS"[..], &GUID, &AGE.to_le_bytes(), b"app.pdb\0"].concat();
+        let directory = ImageDebugDirectory {
+            characteristics: object::U32::default(),
+            time_date_stamp: object::U32::default(),
+            major_version: object::U16::default(),
+            minor_version: object::U16::default(),
+            typ: object::U32::new(LE, IMAGE_DEBUG_TYPE_CODEVIEW),
+            size_of_data: object::U32::new(LE, record.len() as u32),
+            address_of_raw_data: object::U32::new(LE, rdata.virtual_address + record_at),
+            pointer_to_raw_data: object::U32::new(LE, rdata.file_offset + record_at),
+        };
+        let mut rdata_bytes = object::pod::bytes_of(&directory).to_vec();
+        rdata_bytes.extend_from_slice(&record);
+        rdata_bytes.resize(0x200, 0);
+
+        w.write_dos_header_and_stub().unwrap();
+        w.write_nt_headers(NtHeaders {
+            machine: if is_64 {
+                IMAGE_FILE_MACHINE_AMD64
+            } else {
+                IMAGE_FILE_MACHINE_I386
+            },
+            time_date_stamp: 0,
+            characteristics: IMAGE_FILE_EXECUTABLE_IMAGE,
+            major_linker_version: 2,
+            minor_linker_version: 40,
+            address_of_entry_point: text.virtual_address,
+            image_base: 0x4000_0000,
+            major_operating_system_version: 6,
+            minor_operating_system_version: 0,
+            major_image_version: 0,
+            minor_image_version: 0,
+            major_subsystem_version: 6,
+            minor_subsystem_version: 0,
+            subsystem: IMAGE_SUBSYSTEM_WINDOWS_CUI,
+            dll_characteristics: object::pe::DllFlags::default(),
+            size_of_stack_reserve: 0x20_0000,
+            size_of_stack_commit: 0x1000,
+            size_of_heap_reserve: 0x10_0000,
+            size_of_heap_commit: 0x1000,
+        });
+        w.write_section_headers();
+        w.write_section(text.file_offset, &[0xc3; 0x100]);
+        w.write_section(rdata.file_offset, &rdata_bytes);
+        for range in data {
+            w.write_section(range.file_offset, &[7; 0x80]);
+        }
+        out
+    }
+
+    fn info(image: &[u8]) -> Info {
+        parse("synthetic.exe".as_ref(), image).unwrap()
+    }
+
+    /// The image's sections: name, file offset and size, RVA and size.
+    fn sections(image: &[u8]) -> Vec<([u8; 8], u32, u32, u32, u32)> {
+        let file = PeFile::<ImageNtHeaders64, &[u8]>::parse(image)
+            .map(|f| f.section_table().iter().copied().collect::<Vec<_>>())
+            .or_else(|_| {
+                PeFile::<ImageNtHeaders32, &[u8]>::parse(image)
+                    .map(|f| f.section_table().iter().copied().collect())
+            })
+            .unwrap();
+        file.iter()
+            .map(|s| {
+                (
+                    s.name,
+                    s.pointer_to_raw_data.get(LE),
+                    s.size_of_raw_data.get(LE),
+                    s.virtual_address.get(LE),
+                    s.virtual_size.get(LE),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_synthetic_image_is_read_like_a_linked_one() {
+        for is_64 in [true, false] {
+            let image = synthetic(is_64, 0);
+            let info = info(&image);
+            assert_eq!(info.format, Format::Pe);
+            let id = info.build_id.unwrap();
+            assert_eq!(id.as_bytes()[..16], GUID);
+            assert_eq!(id.as_bytes()[16..], AGE.to_le_bytes());
+            assert_eq!(info.section, None);
+            assert_eq!(info.section_obstacle, None);
+            assert_eq!(info.extent, image.len() as u64);
+        }
+    }
+
+    #[test]
+    fn the_section_is_added_last_and_moves_nothing() {
+        for is_64 in [true, false] {
+            let image = synthetic(is_64, 0);
+            let contents: Vec<u8> = (0..5000u32).map(|i| (i % 251) as u8).collect();
+            let out = replace_section(&image, &contents).unwrap();
+
+            let before = sections(&image);
+            let after = sections(&out);
+            assert_eq!(after[..before.len()], before[..], "a section moved");
+            let (name, offset, file_len, rva, len) = after[before.len()];
+            assert_eq!(name, *b"fastboot");
+            assert_eq!(offset as usize, image.len(), "data at the end of the file");
+            assert_eq!(file_len, 5000u32.next_multiple_of(0x200));
+            assert_eq!(rva, 0x3000, "after .rdata in memory");
+            assert_eq!(len, 5000);
+            // The image's bytes after the headers are unchanged.
+            assert_eq!(out[0x200..image.len()], image[0x200..]);
+
+            let info = info(&out);
+            let section = info.section.unwrap();
+            assert!(section.own_segment);
+            assert_eq!(section.size, 5000);
+            assert_eq!(&out[offset as usize..][..5000], &contents[..]);
+            assert_eq!(info.build_id, self::info(&image).build_id);
+            let file = PeFile::<ImageNtHeaders64, &[u8]>::parse(&*out);
+            if let Ok(file) = file {
+                let size_of_image = file.nt_headers().optional_header().size_of_image();
+                assert_eq!(size_of_image, 0x3000 + 5000u32.next_multiple_of(0x1000));
+            }
+        }
+    }
+
+    #[test]
+    fn replacing_then_removing_the_section_gives_back_the_image() {
+        for is_64 in [true, false] {
+            let image = synthetic(is_64, 0);
+            let big = replace_section(&image, &[1; 9000]).unwrap();
+            let small = replace_section(&big, b"small").unwrap();
+            assert_eq!(small, replace_section(&image, b"small").unwrap());
+            assert_eq!(without_section(&small).unwrap(), image);
+            // An image without the section is left as it is.
+            assert_eq!(without_section(&image).unwrap(), image);
+        }
+    }
+
+    #[test]
+    fn a_checksum_the_linker_wrote_is_renewed() {
+        let mut image = synthetic(true, 0);
+        let field = checksum_field(&image);
+        let sum = checksum(&image, field);
+        put_u32(&mut image, field, sum);
+        let out = replace_section(&image, b"snapshot").unwrap();
+        let sum = get_u32(&out, field);
+        assert_eq!(sum, checksum(&out, field));
+        assert_ne!(sum, get_u32(&image, field));
+        // Removed again, the original checksum comes back.
+        assert_eq!(without_section(&out).unwrap(), image);
+    }
+
+    /// The offset of the checksum field of the PE32+ `image`.
+    fn checksum_field(image: &[u8]) -> usize {
+        Headers::read(image).unwrap().optional + CHECK_SUM
+    }
+
+    #[test]
+    fn the_checksum_is_the_folded_sum_of_words_plus_the_length() {
+        // Words 1 and 2; the field (bytes 4..8) is skipped; plus 8 bytes.
+        assert_eq!(checksum(&[1, 0, 2, 0, 0xff, 0xff, 0xff, 0xff], 4), 3 + 8);
+        // 0xffff + 0x0002 carries into the low 16 bits: 0x0002.
+        assert_eq!(checksum(&[0xff, 0xff, 2, 0, 0, 0, 0, 0], 4), 2 + 8);
+        // An odd length counts a last byte as a word with a zero high byte.
+        assert_eq!(checksum(&[0, 0, 0, 0, 0, 0, 5], 0), 5 + 7);
+    }
+
+    #[test]
+    fn without_room_for_a_header_or_when_signed_the_section_is_refused() {
+        let crowded = synthetic(true, 1);
+        assert_eq!(
+            info(&crowded).section_obstacle,
+            Some("no room for another section header")
+        );
+        assert!(replace_section(&crowded, b"snapshot").is_err());
+
+        let mut signed = synthetic(true, 0);
+        let security = Headers::read(&signed).unwrap().optional
+            + size_of::<object::pe::ImageOptionalHeader64>()
+            + 8 * IMAGE_DIRECTORY_ENTRY_SECURITY;
+        put_u32(&mut signed, security, 0x400);
+        put_u32(&mut signed, security + 4, 8);
+        assert_eq!(
+            info(&signed).section_obstacle,
+            Some("the executable is signed (embed, then sign)")
+        );
+    }
+
+    #[test]
+    fn a_damaged_image_is_an_error_not_a_panic() {
+        let image = synthetic(true, 0);
+        for len in [2, 0x40, 0x100, 0x180, 0x1f0] {
+            assert!(replace_section(&image[..len], b"s").is_err(), "{len}");
+            assert!(parse("cut".as_ref(), &image[..len]).is_err(), "{len}");
+        }
+    }
+}
