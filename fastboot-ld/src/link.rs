@@ -6,9 +6,6 @@
 //! fastboot_ld::link();
 //! println!("cargo:rerun-if-changed=build.rs");
 //! ```
-//!
-//! with `fastboot-ld = { version = "0.1", default-features = false }` under
-//! `[build-dependencies]`. This module has no dependency.
 
 use std::path::{Path, PathBuf};
 

@@ -7,10 +7,10 @@ use std::process::{ExitStatus, Stdio};
 
 use fastboot_core::__private::{FREEZE_VAR, MODE_VAR, SNAPSHOT_VAR};
 
-use crate::embed;
+use crate::cargo::target_runner::Runner;
 use crate::error::{Error, Result};
 use crate::output::TempFile;
-use crate::runner::Runner;
+use crate::snapshot::embed;
 
 /// Runs `binary` (through `runner`) with `FASTBOOT_FREEZE` so that it
 /// computes its frozen statics and writes the snapshot, then moves the
@@ -75,7 +75,7 @@ pub fn verify(binary: &Path, runner: &Runner) -> Result<ExitStatus> {
 /// Runs `binary` with `args` and `FASTBOOT=strict` (unless `FASTBOOT` is
 /// set): every value must be thawed, or it stops with the reason. Its
 /// output is passed through; its exit status is returned.
-pub fn strict(binary: &Path, runner: &Runner, args: &[OsString]) -> Result<ExitStatus> {
+pub fn run_strict(binary: &Path, runner: &Runner, args: &[OsString]) -> Result<ExitStatus> {
     let mut command = runner.command(binary);
     if std::env::var_os(MODE_VAR).is_none() {
         command.env(MODE_VAR, "strict");

@@ -12,12 +12,10 @@ use std::path::Path;
 use fastboot_core::__private::hex;
 use fastboot_core::format::Snapshot;
 
-use crate::appended;
+use super::appended;
 use crate::error::{Error, Result};
-use crate::exe::{Executable, Format};
-use crate::macho;
+use crate::exe::{self, macho, Executable, Format};
 use crate::output::{permissions_of, write_atomically};
-use crate::rewrite;
 
 /// Where to put the snapshot.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,7 +74,7 @@ pub fn embed_section(binary: &Path, snapshot: &Path, output: &Path) -> Result<()
     let permissions = permissions_of(binary)?;
 
     let image = appended::strip(&exe.bytes, exe.info.extent)?;
-    let result = rewrite::replace_section(exe.info.format, image, snap.as_bytes())?;
+    let result = exe::replace_section(exe.info.format, image, snap.as_bytes())?;
     check_section_result(&exe, result, snap.as_bytes())
         .and_then(|checked| write_atomically(output, &checked.bytes, Some(permissions)))
 }
@@ -98,7 +96,7 @@ pub fn embed_footer(binary: &Path, snapshot: &Path, output: &Path) -> Result<()>
     check_producer(&exe, &snap)?;
     let permissions = permissions_of(binary)?;
 
-    let image = rewrite::clear_section(&exe, appended::strip(&exe.bytes, exe.info.extent)?)?;
+    let image = exe::clear_section(&exe, appended::strip(&exe.bytes, exe.info.extent)?)?;
     write_atomically(
         output,
         &appended::append(&image, snap.as_bytes()),

@@ -4,8 +4,8 @@ use std::fmt::Write;
 
 use fastboot_core::__private::hex;
 
+use super::read::{Found, Location};
 use crate::error::Result;
-use crate::read::Found;
 
 /// Describes the snapshot: where it is, who produced it, its format and
 /// size, whether the executable holding it matches, then one line per
@@ -30,7 +30,7 @@ pub fn describe(found: &Found) -> Result<String> {
             "DOES NOT MATCH the producer: the snapshot will not be thawed"
         };
         line("binary", &format_args!("build-id {id} ({verdict})"));
-    } else if found.location != crate::read::Location::File {
+    } else if found.location != Location::File {
         line("binary", &"no build-id: the snapshot will not be thawed");
     }
     line(

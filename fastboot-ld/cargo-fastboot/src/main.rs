@@ -5,10 +5,13 @@ use std::ffi::OsString;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use cargo_fastboot::cargo::build::{self, BuildOptions, Built};
+use cargo_fastboot::cargo::target_runner::Runner;
+use cargo_fastboot::cargo::{modes, test_runner};
+use cargo_fastboot::snapshot::{describe, embed, read_snapshot, Method};
+use cargo_fastboot::Result;
 use clap::{Args, Parser, Subcommand};
 use fastboot_core::__private::snapshot_beside;
-use fastboot_ld::__tool::{self as tool, BuildOptions};
-use fastboot_ld::{describe, embed, read_snapshot, Method, Result, Runner};
 
 /// Build, freeze, embed and inspect fastboot snapshots.
 ///
@@ -158,7 +161,7 @@ struct SuiteArgs {
 
 /// Subcommands whose arguments, after their own flags, are passed through
 /// untouched (clap would drop a `--` among them).
-const PASS_THROUGH: [&str; 4] = ["test", "nextest", "bench", tool::EXEC_COMMAND];
+const PASS_THROUGH: [&str; 4] = ["test", "nextest", "bench", test_runner::EXEC_COMMAND];
 
 /// The target a program was built for, to run it as cargo would.
 #[derive(Debug, Args)]
@@ -247,7 +250,7 @@ fn parse(mut args: Vec<OsString>) -> Result<Cli, clap::Error> {
     let mut passed = Vec::new();
     if let Some(command) = args.get(1).and_then(|a| a.to_str()) {
         if PASS_THROUGH.contains(&command) {
-            let own = if command == tool::EXEC_COMMAND {
+            let own = if command == test_runner::EXEC_COMMAND {
                 3.min(args.len())
             } else {
                 2 + args[2..]
@@ -322,15 +325,15 @@ fn main() -> ExitCode {
 fn execute(command: Command) -> Result<ExitCode> {
     match command {
         Command::Build { build: args } => {
-            let built = build(args)?;
+            let built = build_and_report(args)?;
             println!("{}", built.output.display());
         }
         Command::Run {
             build: args,
             program_args,
         } => {
-            let built = build(args)?;
-            return tool::strict(&built.output, &built.runner, &program_args).map(exit_code);
+            let built = build_and_report(args)?;
+            return modes::run_strict(&built.output, &built.runner, &program_args).map(exit_code);
         }
         Command::Freeze {
             binary,
@@ -338,7 +341,7 @@ fn execute(command: Command) -> Result<ExitCode> {
             target,
         } => {
             let output = output.unwrap_or_else(|| snapshot_beside(&binary));
-            tool::freeze(&binary, &target.runner()?, &output)?;
+            modes::freeze(&binary, &target.runner()?, &output)?;
             println!("{}", output.display());
         }
         Command::Embed {
@@ -356,30 +359,32 @@ fn execute(command: Command) -> Result<ExitCode> {
             print!("{}", describe(&read_snapshot(&path)?)?);
         }
         Command::Verify { binary, target } => {
-            return tool::verify(&binary, &target.runner()?).map(exit_code)
+            return modes::verify(&binary, &target.runner()?).map(exit_code)
         }
-        Command::Test { suite } => return run_suite(&["test"], &suite),
-        Command::Nextest { suite } => return run_suite(&["nextest"], &suite),
-        Command::Bench { suite } => return run_suite(&["bench"], &suite),
-        Command::ExecFrozen { binary, args } => return tool::exec(&binary, &args).map(exit_code),
+        Command::Test { suite } => return run_cargo(&["test"], &suite),
+        Command::Nextest { suite } => return run_cargo(&["nextest"], &suite),
+        Command::Bench { suite } => return run_cargo(&["bench"], &suite),
+        Command::ExecFrozen { binary, args } => {
+            return test_runner::exec_frozen(&binary, &args).map(exit_code)
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
 
 /// `cargo fastboot test|nextest|bench`.
-fn run_suite(command: &[&str], suite: &SuiteArgs) -> Result<ExitCode> {
-    tool::run_suite(command, &suite.args, suite.strict).map(exit_code)
+fn run_cargo(command: &[&str], suite: &SuiteArgs) -> Result<ExitCode> {
+    test_runner::run_cargo(command, &suite.args, suite.strict).map(exit_code)
 }
 
 /// `cargo fastboot build`, reporting on standard error what it did.
-fn build(args: BuildArgs) -> Result<tool::Built> {
+fn build_and_report(args: BuildArgs) -> Result<Built> {
     let BuildArgs {
         method: m,
         check_reproducible,
         cargo_args,
     } = args;
     let method = method(m.section, m.footer);
-    let built = tool::build(&BuildOptions {
+    let built = build::build(&BuildOptions {
         method,
         cargo_args,
         check_reproducible,

@@ -5,8 +5,9 @@ mod fixture;
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
 
+use cargo_fastboot::snapshot::{embed_footer, embed_section, read_snapshot, Location};
+use cargo_fastboot::Error;
 use fastboot_core::format::footer;
-use fastboot_ld::{embed_footer, embed_section, read_snapshot, Error, Location};
 use fixture::{assert_thaws_strictly, fixture, moved, release_fixture, scratch};
 
 #[test]

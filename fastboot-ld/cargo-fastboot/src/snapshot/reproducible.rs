@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use crate::embed;
+use super::embed;
 use crate::error::{Error, Result};
 
 /// Compares the snapshot files `first` and `second`, written by two freeze

@@ -18,10 +18,10 @@ use fastboot_core::__private::snapshot_beside;
 use fastboot_core::__private::MODE_VAR;
 use fastboot_core::format::{self, HEADER_LEN};
 
+use crate::cargo::modes;
+use crate::cargo::target_runner::{self, Runner};
 use crate::error::{Error, Result};
 use crate::exe::Info;
-use crate::run;
-use crate::runner::{self, Runner};
 
 /// The name of the hidden command that cargo runs as the runner.
 pub const EXEC_COMMAND: &str = "exec-frozen";
@@ -34,8 +34,8 @@ const NEXT_RUNNER_VAR: &str = "FASTBOOT_NEXT_RUNNER";
 /// tool as the runner for the target being built, and `FASTBOOT=strict` if
 /// `strict`: then a test that computes a frozen static instead of thawing
 /// it fails, naming it.
-pub fn run(command: &[&str], args: &[OsString], strict: bool) -> Result<ExitStatus> {
-    let target = match runner::target_of(args)? {
+pub fn run_cargo(command: &[&str], args: &[OsString], strict: bool) -> Result<ExitStatus> {
+    let target = match target_runner::target_of(args)? {
         Some(target) => target,
         None => host_triple()?,
     };
@@ -55,7 +55,10 @@ pub fn run(command: &[&str], args: &[OsString], strict: bool) -> Result<ExitStat
     cargo
         .args(command)
         .args(args)
-        .env(runner::env_var(&target), format!("{this} {EXEC_COMMAND}"))
+        .env(
+            target_runner::env_var(&target),
+            format!("{this} {EXEC_COMMAND}"),
+        )
         .env(NEXT_RUNNER_VAR, hand_over(&next));
     if strict {
         cargo.env(MODE_VAR, "strict");
@@ -68,7 +71,7 @@ pub fn run(command: &[&str], args: &[OsString], strict: bool) -> Result<ExitStat
 /// The runner's work: freezes `binary` if it needs it, then runs it with
 /// `args` through the runner configured before this tool's, and returns
 /// its exit status (on Unix, this process becomes the binary instead).
-pub fn exec(binary: &Path, args: &[OsString]) -> Result<ExitStatus> {
+pub fn exec_frozen(binary: &Path, args: &[OsString]) -> Result<ExitStatus> {
     let next = taken_over(&std::env::var_os(NEXT_RUNNER_VAR).unwrap_or_default());
     freshen(binary, &next)?;
     let mut command = next.command(binary);
@@ -121,7 +124,7 @@ fn freshen(binary: &Path, runner: &Runner) -> Result<()> {
     if producer_of(&snapshot).as_deref() == Some(build_id.as_bytes()) {
         return Ok(());
     }
-    run::freeze(binary, runner, &snapshot)?;
+    modes::freeze(binary, runner, &snapshot)?;
     eprintln!("cargo-fastboot: froze {}", file_name(binary));
     Ok(())
 }

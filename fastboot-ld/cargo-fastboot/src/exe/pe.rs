@@ -19,9 +19,9 @@ use object::pe::{
 use object::read::pe::{ImageNtHeaders, ImageOptionalHeader, PeFile};
 use object::{FileKind, LittleEndian as LE, Object, ObjectSection, ReadRef};
 
+use super::le::{get_u32, put_u16, put_u32};
 use crate::error::{Error, Result};
 use crate::exe::{FastbootSection, Format, Info};
-use crate::le::{get_u32, put_u16, put_u32};
 
 /// The output section that `fastboot_ld::link()`'s PE script gathers the
 /// registry into, and its name cut to the 8 bytes a section header holds

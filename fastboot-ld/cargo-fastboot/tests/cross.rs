@@ -28,8 +28,9 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use cargo_fastboot::snapshot::{embed_footer, embed_section, read_snapshot, Location};
+use cargo_fastboot::Error;
 use fastboot_core::format::{self, EntryData};
-use fastboot_ld::{embed_footer, embed_section, read_snapshot, Error, Location};
 use fixture::{compile, cross_fixture, stdout, Fixture};
 use object::Object;
 

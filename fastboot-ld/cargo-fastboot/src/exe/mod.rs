@@ -1,15 +1,21 @@
-//! What the tool needs to know about an executable, whatever its format:
-//! its identity, its `fastboot` section and whether a snapshot can be
-//! embedded there, and where its image ends. Each format's module
-//! (`elf`, `pe`, `macho`) reads these facts from its headers with `object`.
+//! Executables, whatever their format: what the tool needs to know about
+//! one (its identity, its `fastboot` section and whether a snapshot can be
+//! embedded there, where its image ends), read from its headers with
+//! `object` by each format's module (`elf`, `pe`, `macho`), and the
+//! `fastboot` section's contents replaced or taken out after linking.
+
+mod elf;
+mod le;
+pub mod macho;
+mod pe;
 
 use std::path::{Path, PathBuf};
 
+use fastboot_core::__private::section::PLACEHOLDER;
 use fastboot_core::__private::BuildId;
 use object::{ReadCache, ReadRef};
 
 use crate::error::{Error, Result};
-use crate::{elf, macho, pe};
 
 /// An executable file format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -175,5 +181,41 @@ impl Executable {
         let start = usize::try_from(s.offset).ok()?;
         let len = usize::try_from(s.size).ok()?;
         self.bytes.get(start..start.checked_add(len)?)
+    }
+}
+
+/// `image` (an executable without appended data) with `contents` in its
+/// `fastboot` section, which grows or shrinks to hold them. The caller has
+/// checked that the section can be used ([`Executable::section_usable`]).
+pub fn replace_section(format: Format, image: &[u8], contents: &[u8]) -> Result<Vec<u8>> {
+    match format {
+        Format::Elf => elf::replace_section(image, contents),
+        Format::Pe => pe::replace_section(image, contents),
+        Format::MachO => macho::replace_section(image, contents),
+    }
+}
+
+/// `image` (`exe` without appended data) with no snapshot in its
+/// `fastboot` section: the ELF placeholder written over it in place, the
+/// PE section removed, the Mach-O section holding the placeholder.
+pub fn clear_section(exe: &Executable, image: &[u8]) -> Result<Vec<u8>> {
+    let holds_snapshot = exe
+        .section_bytes()
+        .is_some_and(|b| b.starts_with(&fastboot_core::format::MAGIC));
+    let (Some(section), true) = (exe.info.section, holds_snapshot) else {
+        return Ok(image.to_vec());
+    };
+    match exe.info.format {
+        Format::Elf => {
+            let mut image = image.to_vec();
+            let start = section.offset as usize;
+            let area = &mut image[start..start + section.size as usize];
+            area.fill(0);
+            let n = PLACEHOLDER.len().min(area.len());
+            area[..n].copy_from_slice(&PLACEHOLDER[..n]);
+            Ok(image)
+        }
+        Format::Pe => pe::without_section(image),
+        Format::MachO => macho::replace_section(image, &PLACEHOLDER),
     }
 }

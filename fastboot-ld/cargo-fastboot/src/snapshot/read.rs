@@ -8,8 +8,7 @@ use std::path::{Path, PathBuf};
 use fastboot_core::__private::BuildId;
 use fastboot_core::format::{Snapshot, MAGIC};
 
-use crate::appended;
-use crate::embed;
+use super::{appended, embed};
 use crate::error::{Error, Result};
 use crate::exe::{Executable, Format};
 
