@@ -28,9 +28,10 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use cargo_fastboot::snapshot::{embed_footer, embed_section, read_snapshot, Location};
+use cargo_fastboot::snapshot::{embed_footer, embed_section, read_snapshot};
 use cargo_fastboot::Error;
 use fastboot_core::format::{self, EntryData};
+use fastboot_core::Origin;
 use fixture::{compile, cross_fixture, stdout, Fixture};
 use object::Object;
 
@@ -222,9 +223,9 @@ fn programs_linked_but_not_run_take_a_snapshot_in_their_section_and_stay_signed(
         embed_section(&compiled.linked, &snapshot, &section).unwrap();
         let found = read_snapshot(&section).unwrap();
         assert!(
-            matches!(found.location, Location::Section { .. }),
+            found.origin == Origin::Section,
             "{triple}: {:?}",
-            found.location
+            found.origin
         );
         assert_eq!(found.snapshot().unwrap().producer(), id, "{triple}");
         assert_eq!(found.binary_build_id.unwrap().as_bytes(), id, "{triple}");
@@ -244,9 +245,9 @@ fn programs_linked_but_not_run_take_a_snapshot_in_their_section_and_stay_signed(
             appended.unwrap();
             let found = read_snapshot(&footer).unwrap();
             assert!(
-                matches!(found.location, Location::Footer { .. }),
+                found.origin == Origin::Footer,
                 "{triple}: {:?}",
-                found.location
+                found.origin
             );
         }
 

@@ -5,9 +5,10 @@ mod fixture;
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
 
-use cargo_fastboot::snapshot::{embed_footer, embed_section, read_snapshot, Location};
+use cargo_fastboot::snapshot::{embed_footer, embed_section, read_snapshot};
 use cargo_fastboot::Error;
 use fastboot_core::format::footer;
+use fastboot_core::Origin;
 use fixture::{assert_thaws_strictly, fixture, moved, release_fixture, scratch};
 
 #[test]
@@ -17,10 +18,7 @@ fn a_snapshot_in_the_section_thaws_strictly_even_after_a_move() {
     embed_section(&f.linked, &f.linked_snap, &out).unwrap();
     assert_thaws_strictly(&out, "Section");
     assert_thaws_strictly(&moved(&out, "section"), "Section");
-    assert!(matches!(
-        read_snapshot(&out).unwrap().location,
-        Location::Section { .. }
-    ));
+    assert_eq!(read_snapshot(&out).unwrap().origin, Origin::Section);
 }
 
 /// Shipped programs are optimized: the section must be found there too.
@@ -42,9 +40,8 @@ fn an_appended_snapshot_thaws_strictly_even_after_a_move() {
         assert_thaws_strictly(&out, "Footer");
         assert_thaws_strictly(&moved(&out, "footer"), "Footer");
         let found = read_snapshot(&out).unwrap();
-        let Location::Footer { offset } = found.location else {
-            panic!("{:?}", found.location)
-        };
+        assert_eq!(found.origin, Origin::Footer);
+        let offset = found.offset;
         assert_eq!(offset % 4096, 0);
     }
 }
@@ -157,7 +154,7 @@ fn a_file_that_is_not_an_executable_is_refused() {
 fn snapshots_are_read_from_files_and_pristine_binaries_have_none() {
     let f = fixture();
     let found = read_snapshot(&f.linked_snap).unwrap();
-    assert_eq!(found.location, Location::File);
+    assert_eq!(found.origin, Origin::File(f.linked_snap.clone()));
     let snapshot = found.snapshot().unwrap();
     let names: Vec<&str> = snapshot.entries().map(|e| e.name).collect();
     assert_eq!(names, ["linked::greeting", "linked::squares"]);

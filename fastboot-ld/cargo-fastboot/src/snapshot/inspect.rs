@@ -4,13 +4,13 @@ use std::fmt::Write;
 
 use fastboot_core::__private::hex;
 
-use super::read::{Found, Location};
+use super::read::Located;
 use crate::error::Result;
 
 /// Describes the snapshot: where it is, who produced it, its format and
 /// size, whether the executable holding it matches, then one line per
 /// entry (name, bytes, fingerprint, offset, alignment).
-pub fn describe(found: &Found) -> Result<String> {
+pub fn describe(found: &Located) -> Result<String> {
     let snapshot = found.snapshot()?;
     let header = snapshot.as_bytes();
     let abi = snapshot.archive_abi();
@@ -21,7 +21,7 @@ pub fn describe(found: &Found) -> Result<String> {
         let _ = writeln!(out, "{label:<10} {value}");
     };
     line("file", &found.path.display());
-    line("location", &found.location);
+    line("location", &found.place());
     line("producer", &format_args!("build-id {producer}"));
     if let Some(id) = found.binary_build_id {
         let verdict = if id.as_bytes() == snapshot.producer() {
@@ -30,7 +30,7 @@ pub fn describe(found: &Found) -> Result<String> {
             "DOES NOT MATCH the producer: the snapshot will not be thawed"
         };
         line("binary", &format_args!("build-id {id} ({verdict})"));
-    } else if found.location != Location::File {
+    } else if found.origin.is_embedded() {
         line("binary", &"no build-id: the snapshot will not be thawed");
     }
     line(

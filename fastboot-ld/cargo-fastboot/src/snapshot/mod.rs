@@ -10,4 +10,4 @@ pub mod reproducible;
 
 pub use embed::{embed, embed_footer, embed_section, Method};
 pub use inspect::describe;
-pub use read::{read_snapshot, Found, Location};
+pub use read::{read_snapshot, Located};
