@@ -5,7 +5,7 @@
 //! `fastboot` section's contents replaced or taken out after linking.
 
 mod elf;
-mod le;
+mod fields;
 pub mod macho;
 mod pe;
 

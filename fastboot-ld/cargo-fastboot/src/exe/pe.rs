@@ -9,17 +9,19 @@
 //! The identity is the CodeView record's GUID and age, as the program reads
 //! it from its loaded headers.
 
+use std::mem::offset_of;
 use std::path::Path;
 
 use fastboot_core::__private::{section, BuildId};
 use object::pe::{
-    ImageNtHeaders32, ImageNtHeaders64, IMAGE_DIRECTORY_ENTRY_SECURITY,
+    ImageFileHeader, ImageNtHeaders32, ImageNtHeaders64, ImageOptionalHeader32,
+    ImageOptionalHeader64, ImageSectionHeader, ImageSymbol, IMAGE_DIRECTORY_ENTRY_SECURITY,
     IMAGE_SCN_CNT_INITIALIZED_DATA, IMAGE_SCN_MEM_READ,
 };
 use object::read::pe::{ImageNtHeaders, ImageOptionalHeader, PeFile};
-use object::{FileKind, LittleEndian as LE, Object, ObjectSection, ReadRef};
+use object::{FileKind, LittleEndian as LE, Object, ObjectSection, ReadRef, U16, U32};
 
-use super::le::{get_u32, put_u16, put_u32};
+use super::fields::{field_at, read_at};
 use crate::error::{Error, Result};
 use crate::exe::{FastbootSection, Format, Info};
 
@@ -31,13 +33,24 @@ const REGISTRY_SECTION: &str = ".linkme_ENTRIES";
 const REGISTRY_SECTION_CUT: &[u8; 8] = b".linkme_";
 /// The registry's size with no entry: linkme's start and stop markers.
 const EMPTY_REGISTRY_LEN: u64 = 16;
-const SECTION_HEADER_LEN: usize = 40;
-/// Offsets in the file header, from the NT headers' start.
-const NUMBER_OF_SECTIONS: usize = 4 + 2;
-/// Offsets in the optional header (the same in PE32 and PE32+).
-const SIZE_OF_INITIALIZED_DATA: usize = 8;
-const SIZE_OF_IMAGE: usize = 56;
-const CHECK_SUM: usize = 64;
+const SECTION_HEADER_LEN: usize = size_of::<ImageSectionHeader>();
+/// What the fields changed here are part of, for errors.
+const HEADERS: &str = "PE headers";
+/// Offsets of the fields that adding a section changes: in the file header
+/// from the NT headers' start, and in the optional header (the same in PE32
+/// and PE32+, checked below).
+const FILE_HEADER: usize = offset_of!(ImageNtHeaders64, file_header);
+const OPTIONAL_HEADER: usize = offset_of!(ImageNtHeaders64, optional_header);
+const NUMBER_OF_SECTIONS: usize = FILE_HEADER + offset_of!(ImageFileHeader, number_of_sections);
+const SIZE_OF_INITIALIZED_DATA: usize = offset_of!(ImageOptionalHeader64, size_of_initialized_data);
+const SIZE_OF_IMAGE: usize = offset_of!(ImageOptionalHeader64, size_of_image);
+const CHECK_SUM: usize = offset_of!(ImageOptionalHeader64, check_sum);
+const _: () = assert!(
+    OPTIONAL_HEADER == offset_of!(ImageNtHeaders32, optional_header)
+        && SIZE_OF_INITIALIZED_DATA == offset_of!(ImageOptionalHeader32, size_of_initialized_data)
+        && SIZE_OF_IMAGE == offset_of!(ImageOptionalHeader32, size_of_image)
+        && CHECK_SUM == offset_of!(ImageOptionalHeader32, check_sum)
+);
 
 /// Reads the facts of the PE file `bytes`, read from `path`.
 pub fn parse<'data, R: ReadRef<'data>>(path: &Path, bytes: R) -> Result<Info> {
@@ -129,7 +142,8 @@ impl Layout {
         let symbols = {
             let header = nt.file_header();
             let at = u64::from(header.pointer_to_symbol_table.get(LE));
-            let table_end = at + 18 * u64::from(header.number_of_symbols.get(LE));
+            let table_end =
+                at + size_of::<ImageSymbol>() as u64 * u64::from(header.number_of_symbols.get(LE));
             let strings = file
                 .data()
                 .read_at::<object::U32<LE>>(table_end)
@@ -224,29 +238,27 @@ pub fn replace_section(image: &[u8], contents: &[u8]) -> Result<Vec<u8>> {
         ));
     };
 
-    let mut header = [0u8; SECTION_HEADER_LEN];
-    header[..8].copy_from_slice(&name_field(section::NAME));
-    header[8..12].copy_from_slice(&len32.to_le_bytes());
-    header[12..16].copy_from_slice(&rva32.to_le_bytes());
-    header[16..20].copy_from_slice(&file_len32.to_le_bytes());
-    header[20..24].copy_from_slice(&start32.to_le_bytes());
-    let flags = IMAGE_SCN_CNT_INITIALIZED_DATA | IMAGE_SCN_MEM_READ;
-    header[36..40].copy_from_slice(&flags.0.to_le_bytes());
-    let at = pe.table_end;
-    out[at..at + SECTION_HEADER_LEN].copy_from_slice(&header);
-    put_u16(&mut out, pe.nt + NUMBER_OF_SECTIONS, pe.count + 1);
-    put_u32(&mut out, pe.optional + SIZE_OF_IMAGE, image_size);
-    let data_size = get_u32(&out, pe.optional + SIZE_OF_INITIALIZED_DATA);
-    put_u32(
-        &mut out,
-        pe.optional + SIZE_OF_INITIALIZED_DATA,
-        data_size.saturating_add(file_len32),
-    );
+    *field_at::<ImageSectionHeader>(&mut out, pe.table_end, HEADERS)? = ImageSectionHeader {
+        name: name_field(section::NAME),
+        virtual_size: U32::new(LE, len32),
+        virtual_address: U32::new(LE, rva32),
+        size_of_raw_data: U32::new(LE, file_len32),
+        pointer_to_raw_data: U32::new(LE, start32),
+        pointer_to_relocations: U32::default(),
+        pointer_to_linenumbers: U32::default(),
+        number_of_relocations: U16::default(),
+        number_of_linenumbers: U16::default(),
+        characteristics: U32::new(LE, IMAGE_SCN_CNT_INITIALIZED_DATA | IMAGE_SCN_MEM_READ),
+    };
+    field_at::<U16<LE>>(&mut out, pe.nt + NUMBER_OF_SECTIONS, HEADERS)?.set(LE, pe.count + 1);
+    field_at::<U32<LE>>(&mut out, pe.optional + SIZE_OF_IMAGE, HEADERS)?.set(LE, image_size);
+    let data_size = field_at::<U32<LE>>(&mut out, pe.optional + SIZE_OF_INITIALIZED_DATA, HEADERS)?;
+    data_size.set(LE, data_size.get(LE).saturating_add(file_len32));
 
     out.resize(start as usize, 0);
     out.extend_from_slice(contents);
     out.resize((start + file_len) as usize, 0);
-    renew_checksum(&mut out, pe.optional);
+    renew_checksum(&mut out, pe.optional)?;
     Ok(out)
 }
 
@@ -255,7 +267,10 @@ pub fn replace_section(image: &[u8], contents: &[u8]) -> Result<Vec<u8>> {
 pub fn without_section(image: &[u8]) -> Result<Vec<u8>> {
     let pe = Headers::read(image)?;
     let last = pe.table_end.checked_sub(SECTION_HEADER_LEN);
-    let is_ours = |at: usize| image[at..at + 8] == name_field(section::NAME);
+    let is_ours = |at: usize| {
+        read_at::<ImageSectionHeader>(image, at, HEADERS)
+            .is_ok_and(|header| header.name == name_field(section::NAME))
+    };
     if let Some(at) = (pe.table_start..pe.table_end)
         .step_by(SECTION_HEADER_LEN)
         .find(|&at| is_ours(at))
@@ -271,20 +286,18 @@ pub fn without_section(image: &[u8]) -> Result<Vec<u8>> {
     let Some(at) = last.filter(|&at| is_ours(at)) else {
         return Ok(out);
     };
-    let file_len = get_u32(&out, at + 16);
-    out[at..at + SECTION_HEADER_LEN].fill(0);
-    put_u16(&mut out, pe.nt + NUMBER_OF_SECTIONS, pe.count - 1);
-    let data_size = get_u32(&out, pe.optional + SIZE_OF_INITIALIZED_DATA);
-    put_u32(
-        &mut out,
-        pe.optional + SIZE_OF_INITIALIZED_DATA,
-        data_size.saturating_sub(file_len),
-    );
+    let header = field_at::<ImageSectionHeader>(&mut out, at, HEADERS)?;
+    let file_len = header.size_of_raw_data.get(LE);
+    object::pod::bytes_of_mut(header).fill(0);
+    field_at::<U16<LE>>(&mut out, pe.nt + NUMBER_OF_SECTIONS, HEADERS)?.set(LE, pe.count - 1);
+    let data_size = field_at::<U32<LE>>(&mut out, pe.optional + SIZE_OF_INITIALIZED_DATA, HEADERS)?;
+    data_size.set(LE, data_size.get(LE).saturating_sub(file_len));
     out.truncate(usize::try_from(pe.layout.extent_before_last).map_or(extent, |e| e.min(extent)));
     let rest = Headers::read(&out)?;
     let image_size = round_up(rest.image_end, rest.section_alignment);
-    put_u32(&mut out, rest.optional + SIZE_OF_IMAGE, image_size as u32);
-    renew_checksum(&mut out, rest.optional);
+    field_at::<U32<LE>>(&mut out, rest.optional + SIZE_OF_IMAGE, HEADERS)?
+        .set(LE, image_size as u32);
+    renew_checksum(&mut out, rest.optional)?;
     Ok(out)
 }
 
@@ -315,7 +328,7 @@ impl Headers {
     fn read_as<Pe: ImageNtHeaders>(image: &[u8]) -> object::read::Result<Self> {
         let file = PeFile::<Pe, &[u8]>::parse(image)?;
         let nt = file.dos_header().nt_headers_offset() as usize;
-        let optional = nt + 4 + 20;
+        let optional = nt + OPTIONAL_HEADER;
         let table_start =
             optional + size_of::<Pe::ImageOptionalHeader>() + optional_directories_len(&file);
         let table = file.section_table();
@@ -348,11 +361,13 @@ fn round_up(value: u64, alignment: u64) -> u64 {
 
 /// Recomputes the checksum of `image`, whose optional header is at
 /// `optional`, if the linker wrote one (zero means none).
-fn renew_checksum(image: &mut [u8], optional: usize) {
-    if get_u32(image, optional + CHECK_SUM) != 0 {
-        let sum = checksum(image, optional + CHECK_SUM);
-        put_u32(image, optional + CHECK_SUM, sum);
+fn renew_checksum(image: &mut [u8], optional: usize) -> Result<()> {
+    let field = optional + CHECK_SUM;
+    if read_at::<U32<LE>>(image, field, HEADERS)?.get(LE) != 0 {
+        let sum = checksum(image, field);
+        field_at::<U32<LE>>(image, field, HEADERS)?.set(LE, sum);
     }
+    Ok(())
 }
 
 /// The PE checksum of `image`, whose checksum field is at `field`: the
@@ -551,11 +566,13 @@ mod tests {
         let mut image = synthetic(true, 0);
         let field = checksum_field(&image);
         let sum = checksum(&image, field);
-        put_u32(&mut image, field, sum);
+        field_at::<U32<LE>>(&mut image, field, "")
+            .unwrap()
+            .set(LE, sum);
         let out = replace_section(&image, b"snapshot").unwrap();
-        let sum = get_u32(&out, field);
-        assert_eq!(sum, checksum(&out, field));
-        assert_ne!(sum, get_u32(&image, field));
+        let renewed = read_at::<U32<LE>>(&out, field, "").unwrap().get(LE);
+        assert_eq!(renewed, checksum(&out, field));
+        assert_ne!(renewed, sum);
         // Removed again, the original checksum comes back.
         assert_eq!(without_section(&out).unwrap(), image);
     }
@@ -588,8 +605,10 @@ mod tests {
         let security = Headers::read(&signed).unwrap().optional
             + size_of::<object::pe::ImageOptionalHeader64>()
             + 8 * IMAGE_DIRECTORY_ENTRY_SECURITY;
-        put_u32(&mut signed, security, 0x400);
-        put_u32(&mut signed, security + 4, 8);
+        let directory = field_at::<object::pe::ImageDataDirectory>(&mut signed, security, "");
+        let directory = directory.unwrap();
+        directory.virtual_address.set(LE, 0x400);
+        directory.size.set(LE, 8);
         assert_eq!(
             info(&signed).section_obstacle,
             Some("the executable is signed (embed, then sign)")

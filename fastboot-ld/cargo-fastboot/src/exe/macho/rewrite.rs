@@ -8,10 +8,14 @@ use object::macho::{
     Section64, SegmentCommand64, SymtabCommand, LC_CODE_SIGNATURE,
 };
 use object::read::macho::MachHeader;
-use object::{LittleEndian as LE, Pod, U32};
+use object::{LittleEndian as LE, U32};
 
 use super::{codesign, is_macho, trimmed, LINKEDIT, PAGE, SECTION, SEGMENT};
 use crate::error::{Error, Result};
+use crate::exe::fields::{field_at, read_at};
+
+/// What the fields patched here are part of, for errors.
+const COMMANDS: &str = "Mach-O load commands";
 
 /// What a load command holds that moving `__LINKEDIT` concerns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -140,7 +144,7 @@ impl Commands {
                         let sections = segment.nsects.get(LE) as usize;
                         let entry = size_of::<Section64<LE>>();
                         section_at = (0..sections).map(|i| first + i * entry).find(|&s| {
-                            read_at::<Section64<LE>>(image, s)
+                            read_at::<Section64<LE>>(image, s, COMMANDS)
                                 .is_ok_and(|section| trimmed(&section.sectname) == SECTION)
                         });
                     }
@@ -167,24 +171,6 @@ impl Commands {
             signature,
         })
     }
-}
-
-/// The structure `T` at `at` in `bytes`.
-fn read_at<T: Pod>(bytes: &[u8], at: usize) -> Result<&T> {
-    bytes
-        .get(at..)
-        .and_then(|b| object::pod::from_bytes::<T>(b).ok())
-        .map(|(value, _)| value)
-        .ok_or_else(|| Error::Other("truncated Mach-O load commands".into()))
-}
-
-/// The structure `T` at `at` in `bytes`, to change it in place.
-fn field_at<T: Pod>(bytes: &mut [u8], at: usize) -> Result<&mut T> {
-    bytes
-        .get_mut(at..)
-        .and_then(|b| object::pod::from_bytes_mut::<T>(b).ok())
-        .map(|(value, _)| value)
-        .ok_or_else(|| Error::Other("truncated Mach-O load commands".into()))
 }
 
 /// `image` with `contents` in its `fastboot` section, `__LINKEDIT` moved
@@ -246,14 +232,14 @@ pub fn replace_section(image: &[u8], contents: &[u8]) -> Result<Vec<u8>> {
     out.extend_from_slice(&image[linkedit.fileoff as usize..kept_end as usize]);
 
     // The section and its segment take the new length.
-    field_at::<Section64<LE>>(&mut out, commands.section_at)?
+    field_at::<Section64<LE>>(&mut out, commands.section_at, COMMANDS)?
         .size
         .set(LE, contents.len() as u64);
-    let segment = field_at::<SegmentCommand64<LE>>(&mut out, fastboot.at)?;
+    let segment = field_at::<SegmentCommand64<LE>>(&mut out, fastboot.at, COMMANDS)?;
     segment.vmsize.set(LE, size);
     segment.filesize.set(LE, size);
     // `__LINKEDIT` moves, and so does everything in it.
-    let segment = field_at::<SegmentCommand64<LE>>(&mut out, linkedit.at)?;
+    let segment = field_at::<SegmentCommand64<LE>>(&mut out, linkedit.at, COMMANDS)?;
     segment.vmaddr.set(LE, fastboot.vmaddr + size);
     segment.fileoff.set(LE, new_linkedit);
     let shift = Shift {
@@ -267,11 +253,11 @@ pub fn replace_section(image: &[u8], contents: &[u8]) -> Result<Vec<u8>> {
     if let (Some(signing), Some((at, _, _))) = (signing, commands.signature) {
         let code_limit = out.len();
         let signature_len = codesign::signature_len(code_limit, &signing.identifier);
-        let command = field_at::<LinkeditDataCommand<LE>>(&mut out, at)?;
+        let command = field_at::<LinkeditDataCommand<LE>>(&mut out, at, COMMANDS)?;
         command.dataoff.set(LE, code_limit as u32);
         command.datasize.set(LE, signature_len as u32);
         let filesize = (code_limit + signature_len) as u64 - new_linkedit;
-        let segment = field_at::<SegmentCommand64<LE>>(&mut out, linkedit.at)?;
+        let segment = field_at::<SegmentCommand64<LE>>(&mut out, linkedit.at, COMMANDS)?;
         segment.filesize.set(LE, filesize);
         segment.vmsize.set(LE, filesize.next_multiple_of(PAGE));
         let signature = codesign::sign(&out, &signing);
@@ -305,12 +291,12 @@ impl Shift {
         match holds {
             Holds::Segment | Holds::Nothing => Ok(()),
             Holds::Symtab => {
-                let c = field_at::<SymtabCommand<LE>>(image, at)?;
+                let c = field_at::<SymtabCommand<LE>>(image, at, COMMANDS)?;
                 self.offset(&mut c.symoff)?;
                 self.offset(&mut c.stroff)
             }
             Holds::Dysymtab => {
-                let c = field_at::<DysymtabCommand<LE>>(image, at)?;
+                let c = field_at::<DysymtabCommand<LE>>(image, at, COMMANDS)?;
                 for offset in [
                     &mut c.tocoff,
                     &mut c.modtaboff,
@@ -324,7 +310,7 @@ impl Shift {
                 Ok(())
             }
             Holds::DyldInfo => {
-                let c = field_at::<DyldInfoCommand<LE>>(image, at)?;
+                let c = field_at::<DyldInfoCommand<LE>>(image, at, COMMANDS)?;
                 for offset in [
                     &mut c.rebase_off,
                     &mut c.bind_off,
@@ -337,7 +323,7 @@ impl Shift {
                 Ok(())
             }
             Holds::LinkeditData => {
-                self.offset(&mut field_at::<LinkeditDataCommand<LE>>(image, at)?.dataoff)
+                self.offset(&mut field_at::<LinkeditDataCommand<LE>>(image, at, COMMANDS)?.dataoff)
             }
         }
     }

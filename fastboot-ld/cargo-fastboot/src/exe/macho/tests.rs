@@ -4,13 +4,20 @@
 use super::rewrite::{Commands, Holds};
 use super::*;
 use crate::error::Error;
-use crate::exe::le::{put_u32, put_u64};
 use crate::exe::{Executable, Format};
 use crate::snapshot::read::read_snapshot;
 use fastboot_core::__private::section::PLACEHOLDER;
 use fastboot_core::format::{self, EntryData};
 use fastboot_core::Origin;
 use object::macho::{LC_CODE_SIGNATURE, LC_SEGMENT_64, LC_SYMTAB, LC_UUID};
+
+fn put_u32(bytes: &mut [u8], at: usize, value: u32) {
+    bytes[at..at + 4].copy_from_slice(&value.to_le_bytes());
+}
+
+fn put_u64(bytes: &mut [u8], at: usize, value: u64) {
+    bytes[at..at + 8].copy_from_slice(&value.to_le_bytes());
+}
 
 fn u32_at(b: &[u8], at: usize) -> u32 {
     u32::from_le_bytes(b[at..at + 4].try_into().unwrap())
