@@ -3,28 +3,33 @@
 //! the SHA-256 of every 4 KiB page of the file before the signature. arm64
 //! macOS runs no program without a valid one, so embedding renews it.
 //!
-//! Layouts are those of Apple's `cs_blobs.h`; every field is big-endian.
+//! The structures are `object`'s (from Apple's `cs_blobs.h`, big-endian),
+//! and so is the reader; `object` does not write signatures, which is what
+//! this module adds.
 
+use object::macho::{
+    CsBlobIndex, CsCodeDirectoryV0, CsCodeDirectoryV1, CsCodeDirectoryV2, CsCodeDirectoryV3,
+    CsCodeDirectoryV4, CsFlags, CsSuperBlob, CSMAGIC_CODEDIRECTORY, CSMAGIC_EMBEDDED_SIGNATURE,
+    CSSLOT_CODEDIRECTORY, CS_EXECSEG_MAIN_BINARY, CS_HASHTYPE_SHA256, CS_SUPPORTSEXECSEG,
+};
+use object::read::macho::{CodeDirectory, CodeSignature};
+use object::{BigEndian as BE, U32, U64};
 use sha2::{Digest, Sha256};
 
-const SUPERBLOB_MAGIC: u32 = 0xfade_0cc0;
-const CODE_DIRECTORY_MAGIC: u32 = 0xfade_0c02;
-/// The code directory version with the executable segment fields.
-const VERSION: u32 = 0x20400;
 /// `CS_ADHOC | CS_LINKER_SIGNED`.
 #[cfg(test)]
-pub const LINKER_SIGNED_AD_HOC: u32 = 0x0002_0002;
-/// `CS_EXECSEG_MAIN_BINARY`.
-const EXECSEG_MAIN_BINARY: u64 = 1;
-const SLOT_CODE_DIRECTORY: u32 = 0;
-const HASH_SHA256: u8 = 2;
+pub const LINKER_SIGNED_AD_HOC: u32 = object::macho::CS_ADHOC.0 | object::macho::CS_LINKER_SIGNED.0;
 const HASH_LEN: usize = 32;
 const PAGE_SHIFT: u8 = 12;
 const PAGE: usize = 1 << PAGE_SHIFT;
 /// A superblob with one index entry.
-const SUPERBLOB_HEADER_LEN: usize = 12 + 8;
+const SUPERBLOB_HEADER_LEN: usize = size_of::<CsSuperBlob>() + size_of::<CsBlobIndex>();
 /// A version 0x20400 code directory's fixed fields.
-const CODE_DIRECTORY_HEADER_LEN: usize = 88;
+const CODE_DIRECTORY_HEADER_LEN: usize = size_of::<CsCodeDirectoryV0>()
+    + size_of::<CsCodeDirectoryV1>()
+    + size_of::<CsCodeDirectoryV2>()
+    + size_of::<CsCodeDirectoryV3>()
+    + size_of::<CsCodeDirectoryV4>();
 
 /// What a signature says besides its page hashes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,111 +57,113 @@ pub fn sign(code: &[u8], signing: &Signing) -> Vec<u8> {
     let ident_offset = CODE_DIRECTORY_HEADER_LEN;
     let hash_offset = ident_offset + signing.identifier.len() + 1;
     let directory_len = hash_offset + pages * HASH_LEN;
-
-    let mut directory = Vec::with_capacity(directory_len);
-    let mut u32s = |values: &[u32]| {
-        for v in values {
-            directory.extend_from_slice(&v.to_be_bytes());
-        }
+    let total = SUPERBLOB_HEADER_LEN + directory_len;
+    let (code_limit, code_limit_64) = match u32::try_from(code.len()) {
+        Ok(limit) => (limit, 0),
+        Err(_) => (u32::MAX, code.len() as u64),
     };
-    u32s(&[
-        CODE_DIRECTORY_MAGIC,
-        directory_len as u32,
-        VERSION,
-        signing.flags,
-        hash_offset as u32,
-        ident_offset as u32,
-        0, // special slots
-        pages as u32,
-        u32::try_from(code.len()).unwrap_or(u32::MAX),
-    ]);
-    directory.extend_from_slice(&[HASH_LEN as u8, HASH_SHA256, 0, PAGE_SHIFT]);
-    directory.extend_from_slice(&[0; 4 * 4]); // spare2, scatter, team, spare3
-    let code_limit_64 = if u32::try_from(code.len()).is_ok() {
-        0
-    } else {
-        code.len() as u64
-    };
-    directory.extend_from_slice(&code_limit_64.to_be_bytes());
     let (base, limit) = signing.exec_segment;
-    for v in [base, limit, EXECSEG_MAIN_BINARY] {
-        directory.extend_from_slice(&v.to_be_bytes());
-    }
-    debug_assert_eq!(directory.len(), CODE_DIRECTORY_HEADER_LEN);
-    directory.extend_from_slice(signing.identifier.as_bytes());
-    directory.push(0);
-    for page in code.chunks(PAGE) {
-        directory.extend_from_slice(&Sha256::digest(page));
-    }
 
-    let mut blob = Vec::with_capacity(signature_len(code.len(), &signing.identifier));
-    let total = SUPERBLOB_HEADER_LEN + directory.len();
-    for v in [
-        SUPERBLOB_MAGIC,
-        total as u32,
-        1,
-        SLOT_CODE_DIRECTORY,
-        SUPERBLOB_HEADER_LEN as u32,
-    ] {
-        blob.extend_from_slice(&v.to_be_bytes());
+    let mut blob = Vec::with_capacity(total.next_multiple_of(16));
+    let mut put = |bytes: &[u8]| blob.extend_from_slice(bytes);
+    put(object::pod::bytes_of(&CsSuperBlob {
+        magic: U32::new(BE, CSMAGIC_EMBEDDED_SIGNATURE),
+        length: U32::new(BE, total as u32),
+        count: U32::new(BE, 1),
+    }));
+    put(object::pod::bytes_of(&CsBlobIndex {
+        slot: U32::new(BE, CSSLOT_CODEDIRECTORY),
+        offset: U32::new(BE, SUPERBLOB_HEADER_LEN as u32),
+    }));
+    put(object::pod::bytes_of(&CsCodeDirectoryV0 {
+        magic: U32::new(BE, CSMAGIC_CODEDIRECTORY),
+        length: U32::new(BE, directory_len as u32),
+        version: U32::new(BE, CS_SUPPORTSEXECSEG),
+        flags: U32::new(BE, CsFlags(signing.flags)),
+        hash_offset: U32::new(BE, hash_offset as u32),
+        ident_offset: U32::new(BE, ident_offset as u32),
+        n_special_slots: U32::new(BE, 0),
+        n_code_slots: U32::new(BE, pages as u32),
+        code_limit: U32::new(BE, code_limit),
+        hash_size: HASH_LEN as u8,
+        hash_type: CS_HASHTYPE_SHA256,
+        platform: 0,
+        page_size: PAGE_SHIFT,
+        spare2: U32::new(BE, 0),
+    }));
+    put(object::pod::bytes_of(&CsCodeDirectoryV1 {
+        scatter_offset: U32::new(BE, 0),
+    }));
+    put(object::pod::bytes_of(&CsCodeDirectoryV2 {
+        team_offset: U32::new(BE, 0),
+    }));
+    put(object::pod::bytes_of(&CsCodeDirectoryV3 {
+        spare3: U32::new(BE, 0),
+        code_limit64: U64::new(BE, code_limit_64),
+    }));
+    put(object::pod::bytes_of(&CsCodeDirectoryV4 {
+        exec_seg_base: U64::new(BE, base),
+        exec_seg_limit: U64::new(BE, limit),
+        exec_seg_flags: U64::new(BE, CS_EXECSEG_MAIN_BINARY),
+    }));
+    put(signing.identifier.as_bytes());
+    put(&[0]);
+    for page in code.chunks(PAGE) {
+        put(&Sha256::digest(page));
     }
-    blob.extend_from_slice(&directory);
+    debug_assert_eq!(blob.len(), total);
     blob.resize(total.next_multiple_of(16), 0);
     blob
 }
 
-fn be32(bytes: &[u8], at: usize) -> Option<u32> {
-    Some(u32::from_be_bytes(bytes.get(at..at + 4)?.try_into().ok()?))
-}
-
 /// The code directory in `signature`, a superblob.
-fn code_directory(signature: &[u8]) -> Option<&[u8]> {
-    if be32(signature, 0)? != SUPERBLOB_MAGIC {
-        return None;
-    }
-    let count = be32(signature, 8)? as usize;
-    (0..count).find_map(|i| {
-        let at = 12 + i * 8;
-        if be32(signature, at)? != SLOT_CODE_DIRECTORY {
-            return None;
+fn code_directory(signature: &[u8]) -> Result<CodeDirectory<'_>, String> {
+    let mut blobs = CodeSignature::parse(signature)
+        .map_err(|e| e.to_string())?
+        .blobs();
+    while let Some(blob) = blobs.next().map_err(|e| e.to_string())? {
+        if blob.slot() == CSSLOT_CODEDIRECTORY {
+            if let Some(directory) = blob.code_directory().map_err(|e| e.to_string())? {
+                return Ok(directory);
+            }
         }
-        let offset = be32(signature, at + 4)? as usize;
-        let directory = signature.get(offset..)?;
-        (be32(directory, 0)? == CODE_DIRECTORY_MAGIC).then_some(directory)
-    })
+    }
+    Err("no code directory".into())
 }
 
 /// The identifier and flags of an existing signature, to keep them.
 pub fn identifier_and_flags(signature: &[u8]) -> Option<(String, u32)> {
-    let directory = code_directory(signature)?;
-    let flags = be32(directory, 12)?;
-    let ident = directory.get(be32(directory, 20)? as usize..)?;
-    let end = ident.iter().position(|&b| b == 0)?;
-    Some((String::from_utf8_lossy(&ident[..end]).into_owned(), flags))
+    let directory = code_directory(signature).ok()?;
+    let identifier = String::from_utf8_lossy(directory.ident().ok()?).into_owned();
+    Some((identifier, directory.header().flags.get(BE).0))
 }
 
 /// Checks that `signature` signs `code`: a code directory whose code limit
 /// is `code`'s length and whose page hashes are those of `code`.
 pub fn verify(code: &[u8], signature: &[u8]) -> Result<(), String> {
-    let directory = code_directory(signature).ok_or("no code directory")?;
-    let field = |at| be32(directory, at).ok_or("truncated code directory");
-    let (hash_offset, pages, limit) = (field(16)? as usize, field(28)? as usize, field(32)?);
-    if limit as usize != code.len() {
+    let directory = code_directory(signature)?;
+    let header = directory.header();
+    let limit = directory.code_limit();
+    if limit != code.len() as u64 {
         return Err(format!(
             "code limit {limit}, but {} bytes precede the signature",
             code.len()
         ));
     }
-    let header = directory.get(36..40).ok_or("truncated code directory")?;
-    if header[..2] != [HASH_LEN as u8, HASH_SHA256] || header[3] != PAGE_SHIFT {
+    if usize::from(header.hash_size) != HASH_LEN
+        || header.hash_type != CS_HASHTYPE_SHA256
+        || header.page_size != PAGE_SHIFT
+    {
         return Err("not SHA-256 hashes of 4 KiB pages".into());
     }
+    let pages = header.n_code_slots.get(BE) as usize;
     if pages != code.len().div_ceil(PAGE) {
         return Err(format!("{pages} page hashes for {} bytes", code.len()));
     }
     for (i, page) in code.chunks(PAGE).enumerate() {
-        let at = hash_offset + i * HASH_LEN;
-        let hash = directory.get(at..at + HASH_LEN).ok_or("truncated hashes")?;
+        let hash = directory
+            .code_hash(i as u32)
+            .map_err(|_| "truncated hashes".to_owned())?;
         if hash != Sha256::digest(page).as_slice() {
             return Err(format!("page {i} does not match its hash"));
         }
