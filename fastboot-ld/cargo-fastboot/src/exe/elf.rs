@@ -6,8 +6,8 @@ use std::path::Path;
 
 use fastboot_core::__private::{section, BuildId};
 use object::elf::{
-    FileHeader64, ProgramHeader64, ELF_NOTE_GNU, NT_GNU_BUILD_ID, PT_LOAD, SHF_ALLOC, SHF_TLS,
-    SHT_NOBITS,
+    FileHeader64, Ident, ProgramHeader64, ELFCLASS64, ELFMAG, ELF_NOTE_GNU, NT_GNU_BUILD_ID,
+    PT_LOAD, SHF_ALLOC, SHF_TLS, SHT_NOBITS,
 };
 use object::read::elf::{FileHeader, ProgramHeader, SectionHeader, SectionTable};
 use object::{Endianness, ReadRef};
@@ -17,16 +17,13 @@ use object::build::elf::{Builder, SectionData};
 use crate::error::{Error, Result};
 use crate::exe::{FastbootSection, Format, Info};
 
-/// The ELF magic bytes.
-const ELF_MAGIC: &[u8; 4] = b"\x7fELF";
+/// The offset of `e_ident[EI_CLASS]`.
+const CLASS: usize = std::mem::offset_of!(Ident, class);
 /// The section of linkme's distributed slice that registers frozen statics.
 const REGISTRY_SECTION: &str = "linkme_ENTRIES";
-/// `e_ident[EI_CLASS]` of a 64-bit file.
-const ELFCLASS64: u8 = 2;
-
 /// Whether `bytes` start like an ELF file.
 pub fn is_elf(bytes: &[u8]) -> bool {
-    bytes.starts_with(ELF_MAGIC)
+    bytes.starts_with(&ELFMAG)
 }
 
 /// Reads the headers of the 64-bit ELF file `bytes`, read from `path`.
@@ -35,7 +32,7 @@ pub fn is_elf(bytes: &[u8]) -> bool {
     reason = "each fact in turn, from one set of parsed headers"
 )]
 pub fn parse<'data, R: ReadRef<'data>>(path: &Path, bytes: R) -> Result<Info> {
-    let ident = bytes.read_bytes_at(0, 5).unwrap_or_default();
+    let ident = bytes.read_bytes_at(0, CLASS as u64 + 1).unwrap_or_default();
     if !is_elf(ident) {
         return Err(Error::NotExecutable(path.to_owned()));
     }
@@ -43,7 +40,7 @@ pub fn parse<'data, R: ReadRef<'data>>(path: &Path, bytes: R) -> Result<Info> {
         path: path.to_owned(),
         why,
     };
-    if ident.get(4) != Some(&ELFCLASS64) {
+    if ident.get(CLASS) != Some(&ELFCLASS64.0) {
         return Err(bad("32-bit ELF files are not supported".into()));
     }
     let malformed = |e: object::read::Error| bad(format!("malformed ELF file: {e}"));

@@ -33,7 +33,7 @@ impl Format {
     pub fn detect(bytes: &[u8]) -> Option<Self> {
         if elf::is_elf(bytes) {
             Some(Format::Elf)
-        } else if bytes.starts_with(b"MZ") {
+        } else if bytes.starts_with(&object::pe::IMAGE_DOS_SIGNATURE.to_le_bytes()) {
             Some(Format::Pe)
         } else if macho::is_macho(bytes) {
             Some(Format::MachO)
