@@ -4,12 +4,14 @@
 //! file, through one platform layer.
 //!
 //! Programs use it through the `fastboot` crate, which re-exports what they
-//! need; `fastboot-ld` uses the format to embed and inspect snapshots.
+//! need; `cargo fastboot` uses the [`format`](mod@format) and the
+//! [`contract`] to embed and inspect snapshots.
 
 mod archive;
 mod atomic;
 mod checksum;
 mod config;
+pub mod contract;
 pub mod format;
 mod freeze;
 mod frozen;
@@ -29,8 +31,8 @@ pub mod __private {
     pub use crate::archive::{archive, validate, ArchiveResult, Freeze, FreezePlain, FreezeSorted};
     pub use crate::atomic::{write as write_atomically, AtomicFile};
     pub use crate::checksum::checksum;
-    pub use crate::config::{FREEZE_VAR, MODE_VAR, SNAPSHOT_VAR};
     pub use crate::frozen::Frozen;
+    pub use crate::config::{FREEZE_VAR, MODE_VAR, SNAPSHOT_VAR};
     pub use crate::identity::{current_build_id, find_build_id, hex, BuildId};
     #[cfg(fastboot_registry)]
     pub use crate::registry::ENTRIES;

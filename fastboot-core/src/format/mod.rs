@@ -481,7 +481,7 @@ impl<'a> Snapshot<'a> {
     }
 
     /// The build-id of the binary that wrote this snapshot (see
-    /// [`BuildId`](crate::__private::BuildId)).
+    /// [`BuildId`](crate::contract::BuildId)).
     pub fn producer(&self) -> &'a [u8] {
         &self.bytes[field::PRODUCER..][..get_u32(self.bytes, field::PRODUCER_LEN) as usize]
     }
