@@ -23,7 +23,8 @@ SECTIONS {
 } INSERT AFTER .bss;
 ";
 
-/// The PE linker script, for GNU ld: it keeps the registry's entries, which
+/// The PE linker script, for GNU ld: it keeps the registry's entries (the
+/// section `fastboot_core::contract::registry_section::PE`), which
 /// `--gc-sections` (that rustc passes) would otherwise drop, since nothing
 /// refers to them. (linkme's slices on `windows-gnu` are empty without it.)
 /// The `fastboot` section is added after linking, as the image's last.

@@ -11,7 +11,7 @@ use cargo_fastboot::cargo::{modes, test_runner};
 use cargo_fastboot::snapshot::{describe, embed, read_snapshot, Method};
 use cargo_fastboot::Result;
 use clap::{Args, Parser, Subcommand};
-use fastboot_core::__private::snapshot_beside;
+use fastboot_core::contract::snapshot_beside;
 
 /// Build, freeze, embed and inspect fastboot snapshots.
 ///

@@ -73,7 +73,7 @@ fn table_binary() -> PathBuf {
 }
 
 fn snapshot_of(binary: &Path) -> PathBuf {
-    fastboot_core::__private::snapshot_beside(binary)
+    fastboot_core::contract::snapshot_beside(binary)
 }
 
 #[test]

@@ -5,7 +5,7 @@ use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::{ExitStatus, Stdio};
 
-use fastboot_core::__private::{FREEZE_VAR, MODE_VAR, SNAPSHOT_VAR};
+use fastboot_core::contract::{FREEZE_VAR, MODE_VAR, SNAPSHOT_VAR};
 
 use crate::cargo::target_runner::Runner;
 use crate::error::{Error, Result};

@@ -14,8 +14,8 @@ use std::io::Read;
 use std::path::Path;
 use std::process::{Command, ExitStatus, Stdio};
 
-use fastboot_core::__private::snapshot_beside;
-use fastboot_core::__private::MODE_VAR;
+use fastboot_core::contract::snapshot_beside;
+use fastboot_core::contract::MODE_VAR;
 use fastboot_core::format::{self, HEADER_LEN};
 
 use crate::cargo::modes;

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use fastboot_core::__private::{section, BuildId};
+use fastboot_core::contract::{registry_section, BuildId, SECTION_NAME};
 use object::elf::{
     FileHeader64, Ident, ProgramHeader64, ELFCLASS64, ELFMAG, ELF_NOTE_GNU, NT_GNU_BUILD_ID,
     PT_LOAD, SHF_ALLOC, SHF_TLS, SHT_NOBITS,
@@ -19,8 +19,6 @@ use crate::exe::{FastbootSection, Format, Info};
 
 /// The offset of `e_ident[EI_CLASS]`.
 const CLASS: usize = std::mem::offset_of!(Ident, class);
-/// The section of linkme's distributed slice that registers frozen statics.
-const REGISTRY_SECTION: &str = "linkme_ENTRIES";
 /// Whether `bytes` start like an ELF file.
 pub fn is_elf(bytes: &[u8]) -> bool {
     bytes.starts_with(&ELFMAG)
@@ -60,7 +58,7 @@ pub fn parse<'data, R: ReadRef<'data>>(path: &Path, bytes: R) -> Result<Info> {
             start..start.saturating_add(p.p_memsz(endian))
         });
 
-    let section = match sections.section_by_name(endian, section::NAME.as_bytes()) {
+    let section = match sections.section_by_name(endian, SECTION_NAME.as_bytes()) {
         None => None,
         Some((_, s)) if s.sh_type(endian) == SHT_NOBITS => {
             return Err(bad(
@@ -125,7 +123,7 @@ pub fn parse<'data, R: ReadRef<'data>>(path: &Path, bytes: R) -> Result<Info> {
     .unwrap_or(0);
 
     let has_frozen_statics = sections
-        .section_by_name(endian, REGISTRY_SECTION.as_bytes())
+        .section_by_name(endian, registry_section::ELF.as_bytes())
         .is_some_and(|(_, s)| s.sh_size(endian) > 0);
 
     Ok(Info {
@@ -178,7 +176,7 @@ pub fn replace_section(image: &[u8], contents: &[u8]) -> Result<Vec<u8>> {
     let id = builder
         .sections
         .iter()
-        .find(|s| s.name.as_slice() == section::NAME.as_bytes())
+        .find(|s| s.name.as_slice() == SECTION_NAME.as_bytes())
         .map(object::build::elf::Section::id)
         .ok_or_else(|| Error::Other("the ELF file has no fastboot section".into()))?;
     let target = builder.sections.get_mut(id);

@@ -11,8 +11,8 @@ mod pe;
 
 use std::path::{Path, PathBuf};
 
-use fastboot_core::__private::section::PLACEHOLDER;
-use fastboot_core::__private::BuildId;
+use fastboot_core::contract::BuildId;
+use fastboot_core::contract::PLACEHOLDER;
 use object::{ReadCache, ReadRef};
 
 use crate::error::{Error, Result};
@@ -217,5 +217,20 @@ pub fn clear_section(exe: &Executable, image: &[u8]) -> Result<Vec<u8>> {
         }
         Format::Pe => pe::without_section(image),
         Format::MachO => macho::replace_section(image, &PLACEHOLDER),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use fastboot_core::contract::{registry_section, SECTION_NAME};
+    use fastboot_ld::link::{PE_SCRIPT, SCRIPT};
+
+    #[test]
+    fn the_linker_scripts_name_the_sections_of_the_contract() {
+        // fastboot-ld has no dependency, so it spells them out.
+        assert!(SCRIPT.contains(&format!("KEEP(*({SECTION_NAME}))")));
+        let registry = registry_section::PE;
+        assert!(PE_SCRIPT.contains(&format!("{registry} ")));
+        assert!(PE_SCRIPT.contains(&format!("KEEP(*(SORT({registry}$*)))")));
     }
 }

@@ -12,7 +12,7 @@
 use std::mem::offset_of;
 use std::path::Path;
 
-use fastboot_core::__private::{section, BuildId};
+use fastboot_core::contract::{registry_section, BuildId, SECTION_NAME};
 use object::pe::{
     ImageFileHeader, ImageNtHeaders32, ImageNtHeaders64, ImageOptionalHeader32,
     ImageOptionalHeader64, ImageSectionHeader, ImageSymbol, IMAGE_DIRECTORY_ENTRY_SECURITY,
@@ -25,14 +25,6 @@ use super::fields::{field_at, read_at};
 use crate::error::{Error, Result};
 use crate::exe::{FastbootSection, Format, Info};
 
-/// The output section that `fastboot_ld::link()`'s PE script gathers the
-/// registry into, and its name cut to the 8 bytes a section header holds
-/// (GNU ld writes the whole name in the COFF string table, if it keeps
-/// one, and `/<offset>` in the header).
-const REGISTRY_SECTION: &str = ".linkme_ENTRIES";
-const REGISTRY_SECTION_CUT: &[u8; 8] = b".linkme_";
-/// The registry's size with no entry: linkme's start and stop markers.
-const EMPTY_REGISTRY_LEN: u64 = 16;
 const SECTION_HEADER_LEN: usize = size_of::<ImageSectionHeader>();
 /// What the fields changed here are part of, for errors.
 const HEADERS: &str = "PE headers";
@@ -78,7 +70,7 @@ fn parse_as<'data, Pe: ImageNtHeaders, R: ReadRef<'data>>(bytes: R) -> object::r
     let count = table.len();
     let mut section = None;
     for (index, header) in table.iter().enumerate() {
-        if header.name == name_field(section::NAME) {
+        if header.name == name_field(SECTION_NAME) {
             // The bytes from the file, without the padding to its alignment.
             let (offset, size) = header.pe_file_range();
             section = Some(FastbootSection {
@@ -91,8 +83,10 @@ fn parse_as<'data, Pe: ImageNtHeaders, R: ReadRef<'data>>(bytes: R) -> object::r
     }
     let has_frozen_statics = file.sections().any(|s| {
         let name = s.name_bytes().unwrap_or_default();
-        (name == REGISTRY_SECTION.as_bytes() || name == REGISTRY_SECTION_CUT)
-            && s.size() > EMPTY_REGISTRY_LEN
+        // GNU ld writes the whole name in the COFF string table, if it
+        // keeps one, else its first 8 bytes in the header.
+        (name == registry_section::PE.as_bytes() || name == registry_section::PE_SHORT)
+            && s.size() > registry_section::PE_EMPTY_LEN
     });
     let section_obstacle = if layout.signed {
         Some("the executable is signed (embed, then sign)")
@@ -239,7 +233,7 @@ pub fn replace_section(image: &[u8], contents: &[u8]) -> Result<Vec<u8>> {
     };
 
     *field_at::<ImageSectionHeader>(&mut out, pe.table_end, HEADERS)? = ImageSectionHeader {
-        name: name_field(section::NAME),
+        name: name_field(SECTION_NAME),
         virtual_size: U32::new(LE, len32),
         virtual_address: U32::new(LE, rva32),
         size_of_raw_data: U32::new(LE, file_len32),
@@ -269,7 +263,7 @@ pub fn without_section(image: &[u8]) -> Result<Vec<u8>> {
     let last = pe.table_end.checked_sub(SECTION_HEADER_LEN);
     let is_ours = |at: usize| {
         read_at::<ImageSectionHeader>(image, at, HEADERS)
-            .is_ok_and(|header| header.name == name_field(section::NAME))
+            .is_ok_and(|header| header.name == name_field(SECTION_NAME))
     };
     if let Some(at) = (pe.table_start..pe.table_end)
         .step_by(SECTION_HEADER_LEN)

@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use fastboot_core::__private::BuildId;
+use fastboot_core::contract::BuildId;
 use fastboot_core::format::{Snapshot, MAGIC};
 use fastboot_core::Origin;
 

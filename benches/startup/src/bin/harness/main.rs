@@ -315,7 +315,7 @@ pub fn checked(command: &mut Command, what: &str) -> Result<String> {
 /// with the snapshot embedded: `section` and `footer`. Returns the
 /// snapshot's path.
 fn deploy(binary: &Path, entries: usize, section: &Path, footer: &Path) -> Result<PathBuf> {
-    let snap = fastboot_core::__private::snapshot_beside(binary);
+    let snap = fastboot_core::contract::snapshot_beside(binary);
     checked(
         Command::new(binary)
             .env("FASTBOOT_FREEZE", &snap)

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use fastboot_core::__private::BuildId;
+use fastboot_core::contract::{registry_section, BuildId};
 use object::macho::{MachHeader64, SegmentCommand64, LC_CODE_SIGNATURE, VM_PROT_WRITE};
 use object::read::macho::{MachHeader, Section as _, Segment as _};
 use object::{Endianness, ReadRef};
@@ -10,9 +10,6 @@ use object::{Endianness, ReadRef};
 use super::{trimmed, LINKEDIT, SECTION, SEGMENT};
 use crate::error::{Error, Result};
 use crate::exe::{FastbootSection, Format, Info};
-
-/// linkme's sections on Mach-O: `__DATA,__linkme<hash>`.
-const REGISTRY_PREFIX: &[u8] = b"__linkme";
 
 /// Reads the facts of the Mach-O file `bytes`, read from `path`.
 pub fn parse<'data, R: ReadRef<'data>>(path: &Path, bytes: R) -> Result<Info> {
@@ -43,7 +40,9 @@ pub fn parse<'data, R: ReadRef<'data>>(path: &Path, bytes: R) -> Result<Info> {
     for (i, &(segment, data)) in segments.iter().enumerate() {
         let sections = segment.sections(endian, data).map_err(malformed)?;
         for s in sections {
-            if trimmed(&s.sectname).starts_with(REGISTRY_PREFIX) && s.size(endian) > 0 {
+            if trimmed(&s.sectname).starts_with(registry_section::MACHO_PREFIX)
+                && s.size(endian) > 0
+            {
                 has_frozen_statics = true;
             }
         }

@@ -6,7 +6,7 @@ use super::*;
 use crate::error::Error;
 use crate::exe::{Executable, Format};
 use crate::snapshot::read::read_snapshot;
-use fastboot_core::__private::section::PLACEHOLDER;
+use fastboot_core::contract::PLACEHOLDER;
 use fastboot_core::format::{self, EntryData};
 use fastboot_core::Origin;
 use object::macho::{LC_CODE_SIGNATURE, LC_SEGMENT_64, LC_SYMTAB, LC_UUID};
