@@ -32,12 +32,11 @@ pub mod __private {
     pub use crate::atomic::{write as write_atomically, AtomicFile};
     pub use crate::checksum::checksum;
     pub use crate::frozen::Frozen;
-    pub use crate::config::{FREEZE_VAR, MODE_VAR, SNAPSHOT_VAR};
-    pub use crate::identity::{current_build_id, find_build_id, hex, BuildId};
+    pub use crate::identity::{current_build_id, find_build_id, hex};
     #[cfg(fastboot_registry)]
     pub use crate::registry::ENTRIES;
     pub use crate::registry::{entries, Entry};
-    pub use crate::source::{beside as snapshot_beside, find_appended, find_file, section};
+    pub use crate::source::{find_appended, find_file, section};
     pub use linkme;
 
     /// Named by a `use` next to each frozen function, so that one inside an
