@@ -21,7 +21,7 @@ use crate::output::{permissions_of, write_atomically};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Method {
     /// Replace the contents of the `fastboot` section (needs
-    /// [`crate::link()`] on Linux and macOS; a PE image gets the section).
+    /// `fastboot_ld::link()` on Linux and macOS; a PE image gets the section).
     Section,
     /// Append the snapshot and a footer to the file.
     Footer,
@@ -61,21 +61,19 @@ pub fn choose_method(binary: &Path) -> Result<(Method, Option<String>)> {
 /// The section must be where it can take any length and the program finds
 /// it: alone at the start of an ELF executable's last loadable segment or
 /// in a Mach-O segment of its own before `__LINKEDIT`, as
-/// [`crate::link()`] arranges; a PE image gets a last section of its own.
+/// `fastboot_ld::link()` arranges; a PE image gets a last section of its own.
 /// A Mach-O executable's code signature is renewed (ad hoc). A snapshot
 /// appended to `binary` is dropped. Works in process, for an executable of
 /// any target.
 pub fn embed_section(binary: &Path, snapshot: &Path, output: &Path) -> Result<()> {
     let exe = Executable::open(binary)?;
     exe.section_usable()?;
-    let snapshot_bytes = read_file(snapshot)?;
-    let snap = parse(snapshot, &snapshot_bytes)?;
-    check_producer(&exe, &snap)?;
+    let snapshot = produced_by(&exe, snapshot)?;
     let permissions = permissions_of(binary)?;
 
     let image = appended::strip(&exe.bytes, exe.info.extent)?;
-    let result = exe::replace_section(exe.info.format, image, snap.as_bytes())?;
-    check_section_result(&exe, result, snap.as_bytes())
+    let result = exe::replace_section(exe.info.format, image, &snapshot)?;
+    check_section_result(&exe, result, &snapshot)
         .and_then(|checked| write_atomically(output, &checked.bytes, Some(permissions)))
 }
 
@@ -91,15 +89,13 @@ pub fn embed_section(binary: &Path, snapshot: &Path, output: &Path) -> Result<()
 pub fn embed_footer(binary: &Path, snapshot: &Path, output: &Path) -> Result<()> {
     let exe = Executable::open(binary)?;
     exe.footer_usable()?;
-    let snapshot_bytes = read_file(snapshot)?;
-    let snap = parse(snapshot, &snapshot_bytes)?;
-    check_producer(&exe, &snap)?;
+    let snapshot = produced_by(&exe, snapshot)?;
     let permissions = permissions_of(binary)?;
 
     let image = exe::clear_section(&exe, appended::strip(&exe.bytes, exe.info.extent)?)?;
     write_atomically(
         output,
-        &appended::append(&image, snap.as_bytes()),
+        &appended::append(&image, &snapshot),
         Some(permissions),
     )
 }
@@ -125,8 +121,15 @@ pub fn parse<'a>(path: &Path, bytes: &'a [u8]) -> Result<Snapshot<'a>> {
     })
 }
 
-fn read_file(path: &Path) -> Result<Vec<u8>> {
-    std::fs::read(path).map_err(Error::at(path))
+/// The snapshot in the file at `path`, checked to be one that `exe`
+/// produced.
+fn produced_by(exe: &Executable, path: &Path) -> Result<Vec<u8>> {
+    let mut bytes = std::fs::read(path).map_err(Error::at(path))?;
+    let snapshot = parse(path, &bytes)?;
+    check_producer(exe, &snapshot)?;
+    let len = snapshot.as_bytes().len();
+    bytes.truncate(len);
+    Ok(bytes)
 }
 
 /// Checks the rewritten executable `bytes`: same identity, the section

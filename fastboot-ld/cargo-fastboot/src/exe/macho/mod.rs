@@ -5,7 +5,7 @@
 //! its own, which ld64 places after the data segments and before
 //! `__LINKEDIT`. Growing it moves `__LINKEDIT` (symbols, fixups, export
 //! trie, signature), which nothing addresses but its own load commands'
-//! file offsets: those are shifted ([`rewrite`]). The code signature covers
+//! file offsets: those are shifted ([`replace_section`]). The code signature covers
 //! every page before it, so it is computed anew ([`codesign`]), keeping its
 //! identifier and flags. The identity is the `LC_UUID` that ld64 always
 //! writes, which no change here touches.
