@@ -33,7 +33,7 @@ pub mod __private {
     pub use crate::atomic::{write as write_atomically, AtomicFile};
     pub use crate::checksum::checksum;
     pub use crate::frozen::Frozen;
-    pub use crate::identity::{current_build_id, find_build_id, hex};
+    pub use crate::identity::{current_build_id, hex};
     #[cfg(fastboot_registry)]
     pub use crate::registry::ENTRIES;
     pub use crate::registry::{entries, Entry};
