@@ -67,6 +67,14 @@ pub enum Error {
     /// Two freeze runs of one binary wrote different archives for these
     /// entries.
     NotReproducible(Vec<String>),
+    /// The second freeze run of `--check-reproducible`, in a varied
+    /// environment, failed.
+    FailsInVariedEnvironment {
+        /// The entry it failed to compute, if known.
+        entry: Option<String>,
+        /// Its exit status.
+        detail: String,
+    },
     /// A command ran but failed.
     CommandFailed {
         /// The command, as a short description.
@@ -139,11 +147,18 @@ impl fmt::Display for Error {
             ),
             Error::NotReproducible(entries) => write!(
                 f,
-                "freezing is not reproducible: two freeze runs archived different bytes for {}; \
-                 a value depends on something other than the code (time, environment, \
-                 randomness, or the iteration order of a HashMap or HashSet inside your \
-                 type: mark it #[rkyv(with = fastboot::Sorted)])",
+                "freezing is not reproducible: two freeze runs (the second with HOME, USER, \
+                 TZ and LANG changed) archived different bytes for {}; a value depends on \
+                 something other than the code (time, environment, randomness, the machine: \
+                 keep such a value a LazyLock; or the iteration order of a HashMap or HashSet \
+                 inside your type: mark it #[rkyv(with = fastboot::Sorted)])",
                 entries.join(", ")
+            ),
+            Error::FailsInVariedEnvironment { entry, detail } => write!(
+                f,
+                "freezing is not reproducible: {} failed to compute with HOME, USER, TZ and LANG \
+                 changed ({detail}); a value that reads the machine's state must stay a LazyLock",
+                entry.as_deref().unwrap_or("a value")
             ),
             Error::CommandFailed { command, detail } => write!(f, "{command} failed: {detail}"),
             Error::Io { context, source } => write!(f, "{context}: {source}"),

@@ -64,9 +64,9 @@ fn build_refuses_to_guess_between_executables() {
     let err = stderr(&out);
     let line = err
         .lines()
-        .find(|l| l.starts_with("cargo-fastboot: error: cargo built 3 executables ("))
+        .find(|l| l.starts_with("cargo-fastboot: error: cargo built 4 executables ("))
         .unwrap_or_else(|| panic!("{err}"));
-    for name in ["linked", "plain", "unstable"] {
+    for name in ["linked", "plain", "unstable", "homebound"] {
         assert!(line.contains(name), "{line}");
     }
 }
@@ -166,7 +166,7 @@ fn errors_are_one_line_with_status_1() {
 }
 
 #[test]
-fn check_reproducible_names_the_entries_that_depend_on_the_time() {
+fn check_reproducible_names_the_entries_that_depend_on_the_time_or_the_machine() {
     let check = |bin: &str| {
         let manifest = manifest();
         cargo_fastboot(&[
@@ -186,11 +186,25 @@ fn check_reproducible_names_the_entries_that_depend_on_the_time() {
         .find(|l| l.starts_with("cargo-fastboot: error: freezing is not reproducible"))
         .unwrap_or_else(|| panic!("{err}"));
     assert!(
-        error.contains("different bytes for unstable::frozen_at;"),
+        error.contains("different bytes for unstable::frozen_at, unstable::home;"),
         "{error}"
     );
     assert!(!error.contains("unstable::stable"), "{error}");
     assert!(error.contains("time, environment, randomness"), "{error}");
+
+    // A value that cannot be computed without the home directory.
+    let out = check("homebound");
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    let error = err
+        .lines()
+        .find(|l| l.starts_with("cargo-fastboot: error: freezing is not reproducible"))
+        .unwrap_or_else(|| panic!("{err}"));
+    assert!(
+        error.contains("homebound::home_entries failed to compute with HOME"),
+        "{error}"
+    );
+    assert!(error.contains("must stay a LazyLock"), "{error}");
 
     let out = check("linked");
     assert!(out.status.success(), "{}", stderr(&out));

@@ -67,7 +67,17 @@ pub fn build(options: &BuildOptions) -> Result<Built> {
     modes::freeze_into(&artifact, &runner, &snapshot)?;
     if options.check_reproducible {
         let again = TempFile::beside(&output, "snap");
-        modes::freeze_into(&artifact, &runner, &again)?;
+        let varied = reproducible::VARIED_ENVIRONMENT;
+        let run = modes::freeze_run(&artifact, &runner, &again, &varied)?;
+        if !run.status.success() {
+            let detail = run.status.to_string();
+            return Err(reproducible::failed_in_varied_environment(
+                snapshot.path(),
+                &run.frozen,
+                detail,
+            ));
+        }
+        run.check(&artifact, &again)?;
         reproducible::compare(snapshot.path(), again.path())?;
     }
     let (method, note) = match options.method {

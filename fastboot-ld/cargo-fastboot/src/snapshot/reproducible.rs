@@ -1,11 +1,45 @@
-//! Checking that freezing is reproducible: two freeze runs of one binary
-//! must write the same snapshot. When they do not, some entry's value
-//! depends on something other than the code.
+//! Checking that freezing is reproducible: two freeze runs of one binary,
+//! the second in a [varied environment](VARIED_ENVIRONMENT), must write the
+//! same snapshot. When they do not, or the second fails, some entry's value
+//! depends on something other than the code: the time, the machine's
+//! state, randomness.
 
 use std::path::Path;
 
 use super::embed;
 use crate::error::{Error, Result};
+
+/// What the second freeze run changes in the environment: what a frozen
+/// value must not depend on, for it is computed on the build machine and
+/// used on every other. A value that reads the home directory, the user,
+/// the time zone or the locale is named; one that fails without them (a
+/// home directory that does not exist) is named too. The clock cannot be
+/// moved without privileges; a value that reads it is caught when it
+/// differs between the two runs (to the nanosecond, or the second).
+pub const VARIED_ENVIRONMENT: [(&str, &str); 6] = [
+    ("HOME", "/nonexistent/fastboot-check-reproducible"),
+    ("USER", "fastboot-check-reproducible"),
+    ("LOGNAME", "fastboot-check-reproducible"),
+    // Fourteen hours ahead of UTC, the farthest any place is.
+    ("TZ", "CHECK-14"),
+    ("LANG", "tr_TR.UTF-8"),
+    ("FASTBOOT_CHECK_REPRODUCIBLE_UNRELATED", "1"),
+];
+
+/// The error for a second freeze run that failed (with `detail`) in the
+/// varied environment: it names the first entry of the first run's
+/// snapshot `first` that it did not freeze, if any.
+pub fn failed_in_varied_environment(first: &Path, frozen: &[String], detail: String) -> Error {
+    let entry = std::fs::read(first).ok().and_then(|bytes| {
+        let snapshot = embed::parse(first, &bytes).ok()?;
+        let name = snapshot
+            .entries()
+            .map(|e| e.name)
+            .find(|name| !frozen.iter().any(|f| f == name))?;
+        Some(name.to_owned())
+    });
+    Error::FailsInVariedEnvironment { entry, detail }
+}
 
 /// Compares the snapshot files `first` and `second`, written by two freeze
 /// runs of one binary: an error naming every entry whose archive differs.
