@@ -24,7 +24,7 @@ use rkyv::util::AlignedVec;
 use rkyv::with::{ArchiveWith, DeserializeWith, Identity, SerializeWith, With};
 use rkyv::{Archive, Archived, Place, Serialize};
 
-use crate::report::InvalidData;
+use crate::vocabulary::InvalidData;
 
 /// Types a `#[fastboot::frozen]` function can return: archivable with rkyv,
 /// with an archived form that can be validated and shared between threads.

@@ -9,8 +9,9 @@ use crate::config;
 use crate::format::MIN_ALIGN;
 use crate::mode::Mode;
 use crate::registry::{self, Entry, FrozenArchive};
-use crate::report::{Origin, Outcome, Reason};
+use crate::report::Outcome;
 use crate::thaw;
+use crate::vocabulary::{Origin, Reason};
 
 /// A frozen static kept in mode `M` (see [`Mode`]): its
 /// registry entry and, once accessed, its value.

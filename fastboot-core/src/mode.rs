@@ -11,7 +11,7 @@ use rkyv::rancor::{self, Strategy};
 use rkyv::with::{ArchiveWith, DeserializeWith, Identity, With};
 
 use crate::archive::{self, ArchiveResult, Freezable};
-use crate::report::InvalidData;
+use crate::vocabulary::InvalidData;
 
 /// How a frozen static keeps its value:
 ///
@@ -173,7 +173,6 @@ where
 
     const ROOT: (usize, usize) = (size_of::<W::Archived>(), align_of::<W::Archived>());
 
-
     fn encode(value: &T) -> ArchiveResult {
         archive::archive_with::<T, W>(value)
     }
@@ -219,7 +218,6 @@ where
 
     const NAME: &'static str = "deserialize";
     const ROOT: (usize, usize) = (size_of::<W::Archived>(), align_of::<W::Archived>());
-
 
     fn encode(value: &T) -> ArchiveResult {
         archive::archive_with::<T, W>(value)
@@ -276,7 +274,6 @@ where
     const NAME: &'static str = crate::serde_format::NAME;
     // MessagePack has no alignment: any bytes may hold a value.
     const ROOT: (usize, usize) = (0, 1);
-
 
     fn encode(value: &T) -> ArchiveResult {
         crate::serde_format::encode(value)

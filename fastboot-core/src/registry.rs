@@ -10,7 +10,8 @@ use std::time::Duration;
 
 use crate::format::EntryRecord;
 use crate::mode::Mode;
-use crate::report::{InvalidData, Origin, Outcome, Reason};
+use crate::report::Outcome;
+use crate::vocabulary::{InvalidData, Origin, Reason};
 
 /// Every frozen static linked into this program. Each element points into
 /// the [`Frozen`](crate::frozen::Frozen) static that owns the entry.
@@ -197,7 +198,7 @@ const fn fingerprint(definition: u64, mode: &str, (size, align): (usize, usize))
     hash
 }
 
-/// SplitMix64's finalizer: a cheap, well-mixed 64-bit hash step.
+/// The finalizer of `SplitMix64`: a cheap, well-mixed 64-bit hash step.
 const fn mix(mut x: u64) -> u64 {
     x = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
     x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);

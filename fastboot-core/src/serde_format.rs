@@ -14,7 +14,7 @@
 //! which toml writes as a struct and reads back as a map.
 
 use crate::archive::{ArchiveError, ArchiveResult};
-use crate::report::InvalidData;
+use crate::vocabulary::InvalidData;
 
 /// The format's name, part of every serde entry's fingerprint.
 pub const NAME: &str = "serde/MessagePack";

@@ -7,8 +7,8 @@ use crate::config::{self, Mode};
 use crate::format::EntryRecord;
 use crate::os;
 use crate::registry::Entry;
-use crate::report::{InvalidData, Origin, Reason};
 use crate::source::{self, Located};
+use crate::vocabulary::{InvalidData, Origin, Reason};
 
 /// The snapshot this process thaws from, located once.
 fn located() -> &'static Result<Located, Reason> {

@@ -1,9 +1,9 @@
 //! `FASTBOOT=verify`: check every entry of the snapshot against this binary.
 
 use crate::registry;
-use crate::report::{InvalidData, Origin, Reason};
 use crate::say;
 use crate::thaw;
+use crate::vocabulary::{InvalidData, Origin, Reason};
 
 /// Checks every registered entry (presence, fingerprint, checksum, rkyv
 /// validation), printing one line each. Returns whether all passed.

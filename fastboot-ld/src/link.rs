@@ -6,11 +6,8 @@
 //! fastboot_ld::link();
 //! println!("cargo:rerun-if-changed=build.rs");
 //! ```
-//!
-//! with `fastboot-ld = { version = "0.1", default-features = false }` under
-//! `[build-dependencies]`. This module has no dependency.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// File name of the linker script written to `OUT_DIR`.
 pub const SCRIPT_NAME: &str = "fastboot.ld";
@@ -26,7 +23,8 @@ SECTIONS {
 } INSERT AFTER .bss;
 ";
 
-/// The PE linker script, for GNU ld: it keeps the registry's entries, which
+/// The PE linker script, for GNU ld: it keeps the registry's entries (the
+/// section `fastboot_core::contract::registry_section::PE`), which
 /// `--gc-sections` (that rustc passes) would otherwise drop, since nothing
 /// refers to them. (linkme's slices on `windows-gnu` are empty without it.)
 /// The `fastboot` section is added after linking, as the image's last.
@@ -40,16 +38,6 @@ SECTIONS {
 /// protection: read-only, so that the snapshot is shared and never
 /// written. ld64 puts it after the data segments, before `__LINKEDIT`.
 pub const MACHO_SEGMENT_ARGS: [&str; 1] = ["-Wl,-segprot,__FASTBOOT,r,r"];
-
-/// The linker arguments for the script at `script`: use it, and give the
-/// program a GNU build-id (ELF) or a CodeView record (PE), which snapshots
-/// are matched against.
-pub fn link_args(script: &std::path::Path) -> [String; 2] {
-    [
-        format!("-Wl,-T,{}", script.display()),
-        "-Wl,--build-id".to_owned(),
-    ]
-}
 
 /// Tells cargo how to link every binary, example, test and benchmark of
 /// the package so that snapshots can be embedded and matched:
@@ -75,40 +63,94 @@ pub fn link_args(script: &std::path::Path) -> [String; 2] {
 /// comma, or a script cannot be written there.
 pub fn link() {
     let var = |name| std::env::var(name).unwrap_or_default();
-    match (
-        var("CARGO_CFG_TARGET_OS").as_str(),
-        var("CARGO_CFG_TARGET_ENV").as_str(),
-        var("CARGO_CFG_TARGET_ABI").as_str(),
-    ) {
-        ("linux", _, _) => link_elf(),
-        ("windows", "gnu", "llvm") => println!("cargo:rustc-link-arg=-Wl,--build-id"),
-        ("windows", "gnu", _) => {
-            let script = write_script(PE_SCRIPT);
-            for arg in link_args(&script) {
-                println!("cargo:rustc-link-arg={arg}");
-            }
-        }
-        ("macos", _, _) => {
-            for arg in MACHO_SEGMENT_ARGS {
-                println!("cargo:rustc-link-arg={arg}");
-            }
-        }
-        _ => {}
+    let target = Target {
+        os: var("CARGO_CFG_TARGET_OS"),
+        env: var("CARGO_CFG_TARGET_ENV"),
+        abi: var("CARGO_CFG_TARGET_ABI"),
+    };
+    let plan = plan(&target, &var("CARGO_ENCODED_RUSTFLAGS"));
+    if let Some(warning) = plan.warning {
+        println!("cargo:warning={warning}");
+    }
+    let script = plan.script.map(write_script);
+    for arg in plan.link_args(script.as_deref()) {
+        println!("cargo:rustc-link-arg={arg}");
     }
 }
 
-fn link_elf() {
-    if selects_gold(&std::env::var("CARGO_ENCODED_RUSTFLAGS").unwrap_or_default()) {
-        println!(
-            "cargo:warning=fastboot: gold cannot read fastboot's linker script; \
-             embed snapshots with `cargo fastboot build --footer`"
-        );
-        println!("cargo:rustc-link-arg=-Wl,--build-id");
-        return;
+/// The target a build script builds for, from cargo's `CARGO_CFG_TARGET_*`.
+#[derive(Debug)]
+struct Target {
+    os: String,
+    env: String,
+    abi: String,
+}
+
+/// What [`link`] does for a target.
+#[derive(Debug, PartialEq, Eq)]
+struct Plan {
+    /// The linker script to write and pass to the linker, if any.
+    script: Option<&'static str>,
+    /// Whether to ask for a GNU build-id (ELF) or CodeView record (PE).
+    build_id: bool,
+    /// Other linker arguments.
+    extra: &'static [&'static str],
+    /// A warning for the user.
+    warning: Option<&'static str>,
+}
+
+impl Plan {
+    const NOTHING: Plan = Plan {
+        script: None,
+        build_id: false,
+        extra: &[],
+        warning: None,
+    };
+
+    /// The linker arguments, with [`Plan::script`] written at `script`.
+    fn link_args(&self, script: Option<&Path>) -> Vec<String> {
+        let mut args = Vec::new();
+        if let Some(script) = script {
+            args.push(format!("-Wl,-T,{}", script.display()));
+        }
+        if self.build_id {
+            args.push("-Wl,--build-id".to_owned());
+        }
+        args.extend(self.extra.iter().map(|&arg| arg.to_owned()));
+        args
     }
-    let script = write_script(SCRIPT);
-    for arg in link_args(&script) {
-        println!("cargo:rustc-link-arg={arg}");
+}
+
+/// What [`link`] does for `target`, built with cargo's encoded `rustflags`.
+fn plan(target: &Target, rustflags: &str) -> Plan {
+    match (target.os.as_str(), target.env.as_str(), target.abi.as_str()) {
+        ("linux", _, _) if selects_gold(rustflags) => Plan {
+            build_id: true,
+            warning: Some(
+                "fastboot: gold cannot read fastboot's linker script; \
+                 embed snapshots with `cargo fastboot build --footer`",
+            ),
+            ..Plan::NOTHING
+        },
+        ("linux", _, _) => Plan {
+            script: Some(SCRIPT),
+            build_id: true,
+            ..Plan::NOTHING
+        },
+        ("windows", "gnu", "llvm") => Plan {
+            build_id: true,
+            ..Plan::NOTHING
+        },
+        ("windows", "gnu", _) => Plan {
+            script: Some(PE_SCRIPT),
+            build_id: true,
+            ..Plan::NOTHING
+        },
+        ("macos", _, _) => Plan {
+            extra: &MACHO_SEGMENT_ARGS,
+            ..Plan::NOTHING
+        },
+        _ => Plan::NOTHING,
     }
 }
 
@@ -141,11 +183,46 @@ fn selects_gold(encoded_rustflags: &str) -> bool {
 mod tests {
     use super::*;
 
+    fn target(os: &str, env: &str, abi: &str) -> Target {
+        Target {
+            os: os.into(),
+            env: env.into(),
+            abi: abi.into(),
+        }
+    }
+
+    fn args(os: &str, env: &str, abi: &str) -> Vec<String> {
+        let plan = plan(&target(os, env, abi), "");
+        let written = plan.script.map(|_| Path::new("/out/fastboot.ld"));
+        plan.link_args(written)
+    }
+
     #[test]
-    fn args_name_the_script_and_ask_for_a_build_id() {
-        let [script, build_id] = link_args("/out/fastboot.ld".as_ref());
-        assert_eq!(script, "-Wl,-T,/out/fastboot.ld");
-        assert_eq!(build_id, "-Wl,--build-id");
+    fn each_target_gets_its_script_and_identity() {
+        let with_script = ["-Wl,-T,/out/fastboot.ld", "-Wl,--build-id"];
+        assert_eq!(args("linux", "gnu", ""), with_script);
+        assert_eq!(args("linux", "musl", ""), with_script);
+        assert_eq!(plan(&target("linux", "gnu", ""), "").script, Some(SCRIPT));
+        assert_eq!(args("windows", "gnu", ""), with_script);
+        assert_eq!(
+            plan(&target("windows", "gnu", ""), "").script,
+            Some(PE_SCRIPT)
+        );
+        // lld (gnullvm) needs no script; link.exe writes a PDB itself.
+        assert_eq!(args("windows", "gnu", "llvm")[..], ["-Wl,--build-id"]);
+        assert!(args("windows", "msvc", "").is_empty());
+        assert_eq!(args("macos", "", ""), MACHO_SEGMENT_ARGS);
+        for (os, env) in [("wasi", "p1"), ("unknown", ""), ("freebsd", "")] {
+            assert_eq!(plan(&target(os, env, ""), ""), Plan::NOTHING, "{os}");
+        }
+    }
+
+    #[test]
+    fn with_gold_only_the_build_id_is_asked_for_with_a_warning() {
+        let gold = plan(&target("linux", "gnu", ""), "-C\x1flink-arg=-fuse-ld=gold");
+        assert_eq!(gold.script, None);
+        assert_eq!(gold.link_args(None), ["-Wl,--build-id"]);
+        assert!(gold.warning.unwrap().contains("--footer"));
     }
 
     #[test]
@@ -154,11 +231,5 @@ mod tests {
         assert!(selects_gold("-Clink-arg=-fuse-ld=gold\x1f-Copt-level=3"));
         assert!(!selects_gold("-C\x1flink-arg=-fuse-ld=bfd"));
         assert!(!selects_gold(""));
-    }
-
-    #[test]
-    fn script_keeps_the_section_and_inserts_after_bss() {
-        assert!(SCRIPT.contains("KEEP(*(fastboot))"));
-        assert!(SCRIPT.trim_end().ends_with("INSERT AFTER .bss;"));
     }
 }

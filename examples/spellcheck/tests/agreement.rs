@@ -88,11 +88,13 @@ fn thawed_from_the_section_in_strict_mode_every_answer_equals_spellbooks() {
         "{}",
         String::from_utf8_lossy(&freeze.stderr)
     );
-    fastboot_ld::embed_section(&program, &snapshot, &embedded).unwrap();
-    assert!(matches!(
-        fastboot_ld::read_snapshot(&embedded).unwrap().location,
-        fastboot_ld::Location::Section { .. }
-    ));
+    cargo_fastboot::snapshot::embed_section(&program, &snapshot, &embedded).unwrap();
+    assert_eq!(
+        cargo_fastboot::snapshot::read_snapshot(&embedded)
+            .unwrap()
+            .origin,
+        fastboot::Origin::Section
+    );
 
     let (words, _) = expected();
     let input = dir.join("words.txt");

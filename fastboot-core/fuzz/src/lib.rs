@@ -14,7 +14,7 @@ use std::hint::black_box;
 use fastboot_core::__private::{self as archive, FreezeSorted};
 use fastboot_core::Freezable;
 use fastboot_core::format::{self, footer::Footer, EntryData, Snapshot, HEADER_LEN, ROW_LEN};
-use fastboot_core::__private::BuildId;
+use fastboot_core::contract::BuildId;
 use rkyv::util::AlignedVec;
 use rkyv::{Archive, Archived, Serialize};
 

@@ -2,7 +2,7 @@
 //! magic, offset and length of the snapshot in the file, and a checksum of
 //! those three fields.
 
-use super::{get_u64, put_u64};
+use super::layout::{get_u64, put_u64};
 use crate::checksum::checksum;
 
 /// The footer's magic bytes.

@@ -7,8 +7,8 @@ use std::fs::File;
 use std::io;
 use std::sync::OnceLock;
 
+use super::elf::build_id_note;
 use super::loaded_bytes;
-use crate::identity::build_id_note;
 use crate::source::section::PLACEHOLDER;
 
 pub(crate) use super::unix::open_untrusted;

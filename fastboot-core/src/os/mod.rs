@@ -20,41 +20,20 @@
 use std::fs::File;
 use std::io;
 
-#[cfg(any(target_os = "linux", target_os = "android"))]
-mod linux;
-#[cfg(any(target_os = "linux", target_os = "android"))]
-use linux as imp;
+// The platform, chosen once by build.rs (`cfg(fastboot_platform)`).
+#[cfg_attr(fastboot_platform = "linux", path = "linux.rs")]
+#[cfg_attr(fastboot_platform = "macos", path = "macos.rs")]
+#[cfg_attr(fastboot_platform = "windows", path = "windows.rs")]
+#[cfg_attr(not(fastboot_supported), path = "unsupported.rs")]
+mod imp;
 
-#[cfg(target_os = "macos")]
-mod macos;
-#[cfg(target_os = "macos")]
-use macos as imp;
-
-#[cfg(windows)]
-mod windows;
-#[cfg(windows)]
-use windows as imp;
-
-#[cfg(not(any(
-    target_os = "linux",
-    target_os = "android",
-    target_os = "macos",
-    windows
-)))]
-mod unsupported;
-#[cfg(not(any(
-    target_os = "linux",
-    target_os = "android",
-    target_os = "macos",
-    windows
-)))]
-use unsupported as imp;
-
-#[cfg(any(target_os = "macos", test))]
+#[cfg(any(fastboot_platform = "linux", test))]
+mod elf;
+#[cfg(any(fastboot_platform = "macos", test))]
 mod macho;
-#[cfg(any(windows, test))]
+#[cfg(any(fastboot_platform = "windows", test))]
 mod pe;
-#[cfg(any(target_os = "linux", target_os = "android", target_os = "macos"))]
+#[cfg(any(fastboot_platform = "linux", fastboot_platform = "macos"))]
 mod unix;
 
 pub(crate) use imp::{
@@ -63,12 +42,7 @@ pub(crate) use imp::{
 };
 
 /// What [`BEFORE_MAIN`] runs, where a platform runs code before `main`.
-#[cfg(any(
-    target_os = "linux",
-    target_os = "android",
-    target_os = "macos",
-    windows
-))]
+#[cfg(fastboot_supported)]
 extern "C" fn before_main() {
     crate::run_exiting_modes();
 }
@@ -81,12 +55,7 @@ extern "C" fn before_main() {
 /// (so `addr` is not null: nothing is mapped at page zero), in a part that
 /// nothing writes to for the rest of the process: its headers or a
 /// read-only segment. The executable is never unmapped.
-#[cfg(any(
-    target_os = "linux",
-    target_os = "android",
-    target_os = "macos",
-    windows
-))]
+#[cfg(fastboot_supported)]
 unsafe fn loaded_bytes(addr: usize, len: usize) -> &'static [u8] {
     // SAFETY: the caller guarantees the bytes are mapped, readable, not
     // null and never written, so a shared `'static` slice of them is valid.

@@ -7,7 +7,7 @@ use super::{Candidate, SnapshotError};
 use crate::config;
 use crate::format::{FormatError, HEADER_LEN};
 use crate::os;
-use crate::report::Origin;
+use crate::vocabulary::Origin;
 
 /// Maps the snapshot file, if one is named or sits beside the executable.
 ///

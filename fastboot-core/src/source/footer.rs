@@ -5,7 +5,7 @@ use std::io::{Read, Seek, SeekFrom};
 use super::{Candidate, SnapshotError};
 use crate::format::footer::{self, Footer};
 use crate::os;
-use crate::report::Origin;
+use crate::vocabulary::Origin;
 
 /// Maps the snapshot appended to the running executable, if there is one.
 pub(crate) fn find() -> Result<Option<Candidate>, SnapshotError> {

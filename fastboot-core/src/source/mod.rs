@@ -1,17 +1,16 @@
 //! Where snapshots are found: in the executable's `fastboot` section, after
 //! its footer, or in a file; tried in that order.
 
-mod error;
 mod file;
 mod footer;
 pub mod section;
 
-pub use error::SnapshotError;
+pub use crate::vocabulary::SnapshotError;
 pub use file::beside;
 
 use crate::format::Snapshot;
 use crate::identity::{self, hex};
-use crate::report::{Origin, Reason};
+use crate::vocabulary::{Origin, Reason};
 
 /// A snapshot that passed its header checks and belongs to this binary.
 pub struct Located {

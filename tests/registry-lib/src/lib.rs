@@ -10,7 +10,7 @@ pub fn primes() -> Vec<u64> {
         if primes
             .iter()
             .take_while(|p| *p * *p <= candidate)
-            .all(|p| !candidate.is_multiple_of(*p))
+            .all(|p| candidate % *p != 0)
         {
             primes.push(candidate);
         }

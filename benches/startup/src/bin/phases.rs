@@ -33,7 +33,7 @@ fn main() {
     // `breakdown` must not let the library locate the snapshot first, so
     // `init()` is called only where needed: here for a freeze run (where it
     // writes the snapshot and exits), and by the other modes.
-    if std::env::var_os(fastboot_core::__private::FREEZE_VAR).is_some() {
+    if std::env::var_os(fastboot_core::contract::FREEZE_VAR).is_some() {
         fastboot::init();
     }
     match std::env::args().nth(1).as_deref() {

@@ -236,7 +236,7 @@ fn run() -> Result<()> {
 
 /// The benchmark's working directory, `<target>/startup-bench`, absolute.
 fn work_dir(built: &Path) -> Result<PathBuf> {
-    let work = fastboot_ld::__tool::target_dir(built).join("startup-bench");
+    let work = cargo_fastboot::cargo::build::target_dir(built).join("startup-bench");
     std::fs::create_dir_all(&work).map_err(|e| format!("{}: {e}", work.display()))?;
     work.canonicalize()
         .map_err(|e| format!("{}: {e}", work.display()))
@@ -281,7 +281,7 @@ fn cargo_build(
         return Err(format!("cargo build -p {package} failed"));
     }
     Ok(
-        fastboot_ld::__tool::executables(&String::from_utf8_lossy(&output.stdout))
+        cargo_fastboot::cargo::build::executables(&String::from_utf8_lossy(&output.stdout))
             .into_iter()
             .map(|e| (e.name, e.path))
             .collect(),
@@ -315,7 +315,7 @@ pub fn checked(command: &mut Command, what: &str) -> Result<String> {
 /// with the snapshot embedded: `section` and `footer`. Returns the
 /// snapshot's path.
 fn deploy(binary: &Path, entries: usize, section: &Path, footer: &Path) -> Result<PathBuf> {
-    let snap = fastboot_core::__private::snapshot_beside(binary);
+    let snap = fastboot_core::contract::snapshot_beside(binary);
     checked(
         Command::new(binary)
             .env("FASTBOOT_FREEZE", &snap)
@@ -324,8 +324,8 @@ fn deploy(binary: &Path, entries: usize, section: &Path, footer: &Path) -> Resul
             .env_remove("FASTBOOT_SNAPSHOT"),
         &format!("freezing {}", binary.display()),
     )?;
-    fastboot_ld::embed_section(binary, &snap, section).map_err(|e| e.to_string())?;
-    fastboot_ld::embed_footer(binary, &snap, footer).map_err(|e| e.to_string())?;
+    cargo_fastboot::snapshot::embed_section(binary, &snap, section).map_err(|e| e.to_string())?;
+    cargo_fastboot::snapshot::embed_footer(binary, &snap, footer).map_err(|e| e.to_string())?;
     Ok(snap)
 }
 

@@ -1,0 +1,10 @@
+//! What `cargo fastboot` does with cargo: building one executable and
+//! embedding its snapshot ([`build`]), choosing the runner cargo would use
+//! for a target ([`target_runner`]), being cargo's runner for tests and
+//! benchmarks ([`test_runner`]), and running a program in fastboot's modes
+//! ([`modes`]).
+
+pub mod build;
+pub mod modes;
+pub mod target_runner;
+pub mod test_runner;
