@@ -9,7 +9,7 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use common::*;
-use fastboot_core::format::{Snapshot, HEADER_LEN, ROW_LEN};
+use fastboot_core::format::{Snapshot, HEADER_LEN, ROW_LEN, SLOT_LEN};
 
 /// A fresh snapshot of `kinds` and its bytes.
 fn good(dir: &Path) -> (PathBuf, Vec<u8>) {
@@ -237,13 +237,16 @@ fn rows_pointing_at_each_others_data_are_rejected() {
     // checksum), keeping names and fingerprints, and reseal the table.
     let snapshot = Snapshot::parse(&bytes).unwrap();
     let names: Vec<String> = snapshot.entries().map(|e| e.name.to_owned()).collect();
+    let slots = snapshot.slots();
     let row = |name: &str| HEADER_LEN + ROW_LEN * names.iter().position(|n| n == name).unwrap();
     let (a, b) = (row("kinds::greeting"), row("kinds::letters"));
     for at in 16..40 {
         bytes.swap(a + at, b + at);
     }
-    let meta_len =
-        HEADER_LEN + ROW_LEN * names.len() + names.iter().map(String::len).sum::<usize>();
+    let meta_len = HEADER_LEN
+        + ROW_LEN * names.len()
+        + names.iter().map(String::len).sum::<usize>()
+        + SLOT_LEN * slots;
     let mut meta = bytes[..meta_len].to_vec();
     meta[32..40].fill(0);
     let sum = fastboot_core::__private::checksum(&meta);

@@ -61,6 +61,15 @@ impl fmt::Display for FreezeError {
 
 impl std::error::Error for FreezeError {}
 
+/// The key `entry` has in `keyed`.
+fn key_of<'k>(keyed: &'k [(String, Vec<&'static Entry>)], entry: &Entry) -> &'k str {
+    keyed
+        .iter()
+        .find(|(_, sharing)| sharing.iter().any(|e| std::ptr::eq(*e, entry)))
+        .map(|(key, _)| key.as_str())
+        .expect("every registered entry has a key")
+}
+
 /// Freezes the entries that share one key (the same code linked twice, see
 /// [`registry::keys`]): each is computed, and all must give the same bytes.
 fn freeze_sharing(sharing: &[&'static Entry]) -> Result<FrozenArchive, FreezeError> {
@@ -97,8 +106,17 @@ pub fn run(path: &Path) -> Result<(), FreezeError> {
     };
     let mut file = AtomicFile::create(path).map_err(io_error)?;
     let keys: Vec<&str> = keyed.iter().map(|(key, _)| key.as_str()).collect();
-    let mut writer = Writer::new(BufWriter::new(file.file()), producer.as_bytes(), &keys)
-        .map_err(FreezeError::Format)?;
+    let registry: Vec<&str> = registry::in_registry_order()
+        .into_iter()
+        .map(|entry| key_of(&keyed, entry))
+        .collect();
+    let mut writer = Writer::new(
+        BufWriter::new(file.file()),
+        producer.as_bytes(),
+        &keys,
+        &registry,
+    )
+    .map_err(FreezeError::Format)?;
     let mut total = 0;
     for (key, sharing) in &keyed {
         let frozen = freeze_sharing(sharing)?;

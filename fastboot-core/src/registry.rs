@@ -5,6 +5,7 @@
 //! thawed anyway: there each entry registers itself when first accessed, so
 //! that `report()` still lists what was computed, and why.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
 use std::time::Duration;
 
@@ -51,6 +52,9 @@ pub struct Entry {
     touch: fn(),
     pub(crate) outcome: OnceLock<Outcome>,
     pub(crate) frozen: OnceLock<FrozenArchive>,
+    /// Its place in the registry (see [`number`]), once the snapshot is
+    /// located.
+    slot: AtomicUsize,
     /// Its record in this process's snapshot, looked up once (by `init()`
     /// in strict mode, or at first access).
     pub(crate) record: OnceLock<Result<(EntryRecord<'static>, &'static Origin), Reason>>,
@@ -90,6 +94,7 @@ impl Entry {
             touch,
             outcome: OnceLock::new(),
             frozen: OnceLock::new(),
+            slot: AtomicUsize::new(usize::MAX),
             record: OnceLock::new(),
             _before_main: &crate::os::BEFORE_MAIN,
         }
@@ -98,6 +103,12 @@ impl Entry {
     /// Stable name: module path and function name, e.g. `app::word_index`.
     pub fn name(&self) -> &'static str {
         self.name
+    }
+
+    /// Its place in the registry, in the order the linker laid the
+    /// registry out (`usize::MAX` until [`number`] ran).
+    pub(crate) fn slot(&self) -> usize {
+        self.slot.load(Ordering::Relaxed)
     }
 
     /// The version of the crate that defines it (empty if it was not built
@@ -204,6 +215,28 @@ const fn mix(mut x: u64) -> u64 {
     x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
     x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
     x ^ (x >> 31)
+}
+
+/// Every registered entry, in registry order: the order the linker laid
+/// the registry out, the same in every run of one binary.
+pub(crate) fn in_registry_order() -> Vec<&'static Entry> {
+    #[cfg(fastboot_registry)]
+    let all = ENTRIES.to_vec();
+    #[cfg(not(fastboot_registry))]
+    let all = ACCESSED
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .clone();
+    all
+}
+
+/// Tells each entry its place in the registry, in one pass: a snapshot's
+/// slots (see `format`) then give its row with no search.
+pub(crate) fn number() {
+    #[cfg(fastboot_registry)]
+    for (slot, entry) in ENTRIES.iter().enumerate() {
+        entry.slot.store(slot, Ordering::Relaxed);
+    }
 }
 
 /// The registered entries called `name`.

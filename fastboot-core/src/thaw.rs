@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 use crate::config::{self, Mode};
 use crate::format::EntryRecord;
 use crate::os;
-use crate::registry::Entry;
+use crate::registry::{self, Entry};
 use crate::source::{self, Located};
 use crate::vocabulary::{InvalidData, Origin, Reason};
 
@@ -21,6 +21,7 @@ fn located() -> &'static Result<Located, Reason> {
         } else if config::mode() == Mode::Off {
             Err(Reason::Disabled)
         } else {
+            registry::number();
             source::locate()
         }
     })
@@ -48,10 +49,16 @@ pub fn record(entry: &Entry) -> Result<(EntryRecord<'static>, &'static Origin), 
 
 fn look_up(entry: &Entry) -> Result<(EntryRecord<'static>, &'static Origin), Reason> {
     let located = located().as_ref().map_err(Clone::clone)?;
-    let find = |key: &str| located.snapshot.find(key);
-    let record = find(entry.name())
-        .or_else(|| entry.keys().iter().find_map(|key| find(key)))
-        .ok_or(Reason::Missing)?;
+    let snapshot = &located.snapshot;
+    let find = |key: &str| snapshot.find(key);
+    // By the entry's place in the registry, with no search, in a snapshot
+    // this binary wrote; by name otherwise.
+    let record = if snapshot.slot_is_named(entry.slot(), entry.name()) {
+        snapshot.in_slot(entry.slot())
+    } else {
+        find(entry.name()).or_else(|| entry.keys().iter().find_map(|key| find(key)))
+    };
+    let record = record.ok_or(Reason::Missing)?;
     if record.fingerprint != entry.fingerprint() {
         return Err(Reason::Stale);
     }

@@ -6,11 +6,13 @@ use crate::checksum::checksum_with_hole;
 /// The first eight bytes of every snapshot.
 pub const MAGIC: [u8; 8] = *b"FASTBOOT";
 /// The version of the layout described in this module.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 /// Length of the fixed header.
 pub const HEADER_LEN: usize = 128;
 /// Length of one entry table row.
 pub const ROW_LEN: usize = 48;
+/// Length of one slot of the registry order: a row index.
+pub const SLOT_LEN: usize = 4;
 /// Longest producer id the header can hold.
 pub const MAX_PRODUCER_LEN: usize = 64;
 /// Minimum alignment of every entry's archive (rkyv's `AlignedVec` alignment).
@@ -30,6 +32,7 @@ pub(super) mod field {
     pub const NAMES_LEN: usize = 28;
     pub const CHECKSUM: usize = 32;
     pub const PRODUCER_LEN: usize = 40;
+    pub const SLOTS: usize = 44;
     pub const PRODUCER: usize = 48;
     pub const WRITER: usize = 112;
     pub const WRITER_LEN: usize = 16;

@@ -4,7 +4,7 @@
 use super::error::{malformed, FormatError};
 use super::layout::{
     column, field, get_u32, get_u64, meta_checksum, ARCHIVE_ABI, FORMAT_VERSION, HEADER_LEN, MAGIC,
-    MAX_PRODUCER_LEN, MIN_ALIGN, PAGE, ROW_LEN,
+    MAX_PRODUCER_LEN, MIN_ALIGN, PAGE, ROW_LEN, SLOT_LEN,
 };
 use crate::checksum::entry_checksum;
 
@@ -17,6 +17,8 @@ pub struct Snapshot<'a> {
     bytes: &'a [u8],
     count: usize,
     names_start: usize,
+    slots_start: usize,
+    slots: usize,
 }
 
 /// One entry of a parsed snapshot.
@@ -86,11 +88,18 @@ impl<'a> Snapshot<'a> {
         let bytes = &bytes[..declared as usize];
         let count = get_u32(bytes, field::COUNT) as usize;
         let names_len = get_u32(bytes, field::NAMES_LEN) as usize;
-        let meta_len = count
+        let slots = get_u32(bytes, field::SLOTS) as usize;
+        let names_end = count
             .checked_mul(ROW_LEN)
-            .and_then(|t| t.checked_add(HEADER_LEN + names_len))
+            .and_then(|t| t.checked_add(HEADER_LEN + names_len));
+        let meta_len = names_end
+            .and_then(|end| end.checked_add(slots.checked_mul(SLOT_LEN)?))
             .filter(|&len| len <= bytes.len())
-            .ok_or_else(|| malformed(format!("{count} entries do not fit in {declared} bytes")))?;
+            .ok_or_else(|| {
+                malformed(format!(
+                    "{count} entries and {slots} slots do not fit in {declared} bytes"
+                ))
+            })?;
         if meta_checksum(&bytes[..meta_len]) != get_u64(bytes, field::CHECKSUM) {
             return Err(FormatError::Checksum);
         }
@@ -98,19 +107,44 @@ impl<'a> Snapshot<'a> {
         if producer_len > MAX_PRODUCER_LEN {
             return Err(malformed(format!("producer id of {producer_len} bytes")));
         }
+        let names_start = HEADER_LEN + ROW_LEN * count;
         let snapshot = Snapshot {
             bytes,
             count,
-            names_start: HEADER_LEN + ROW_LEN * count,
+            names_start,
+            slots_start: names_start + names_len,
+            slots,
         };
         snapshot.check_table(meta_len)?;
+        snapshot.check_slots()?;
         Ok(snapshot)
+    }
+
+    /// Checks that every slot names a row.
+    fn check_slots(&self) -> Result<(), FormatError> {
+        match (0..self.slots).find(|&slot| self.row_in(slot) >= self.count) {
+            Some(slot) => Err(malformed(format!(
+                "slot {slot} names row {} of {}",
+                self.row_in(slot),
+                self.count
+            ))),
+            None => Ok(()),
+        }
+    }
+
+    fn row_in(&self, slot: usize) -> usize {
+        get_u32(self.bytes, self.slots_start + SLOT_LEN * slot) as usize
     }
 
     /// Checks every row: names in bounds, UTF-8 and strictly increasing; data
     /// in bounds, aligned, after the metadata and not overlapping.
     fn check_table(&self, meta_len: usize) -> Result<(), FormatError> {
-        let names_end = meta_len;
+        let names_end = self.slots_start;
+        // The names area is checked to be UTF-8 in one pass (far cheaper
+        // than name by name), each name then to start and end on a
+        // character boundary.
+        let names = std::str::from_utf8(&self.bytes[self.names_start..names_end])
+            .map_err(|e| malformed(format!("names are not UTF-8 (at byte {})", e.valid_up_to())))?;
         let mut data_end = meta_len;
         let mut previous: Option<&str> = None;
         for i in 0..self.count {
@@ -119,15 +153,14 @@ impl<'a> Snapshot<'a> {
                 get_u32(row, column::NAME_AT) as usize,
                 get_u32(row, column::NAME_LEN) as usize,
             );
-            let name_bytes = self
-                .names_start
-                .checked_add(name_at)
-                .and_then(|s| Some(s..s.checked_add(name_len)?))
-                .filter(|r| r.end <= names_end)
-                .map(|r| &self.bytes[r])
+            let range = name_at
+                .checked_add(name_len)
+                .filter(|&end| end <= names.len())
+                .map(|end| name_at..end)
                 .ok_or_else(|| malformed(format!("entry {i}: name out of bounds")))?;
-            let name = std::str::from_utf8(name_bytes)
-                .map_err(|_| malformed(format!("entry {i}: name is not UTF-8")))?;
+            let name = names
+                .get(range)
+                .ok_or_else(|| malformed(format!("entry {i}: name is not UTF-8")))?;
             if previous.is_some_and(|p| p >= name) {
                 return Err(malformed(format!(
                     "entry `{name}` is out of order or repeated"
@@ -231,6 +264,29 @@ impl<'a> Snapshot<'a> {
     /// All entries, in name order.
     pub fn entries(&self) -> impl ExactSizeIterator<Item = EntryRecord<'a>> + '_ {
         (0..self.count).map(|i| self.record(i))
+    }
+
+    /// Number of registry slots: the producer's frozen statics, in registry
+    /// order (zero if the writer recorded none).
+    pub fn slots(&self) -> usize {
+        self.slots
+    }
+
+    /// The entry of the `slot`th frozen static of the producer's registry,
+    /// if the snapshot has that slot.
+    pub fn in_slot(&self, slot: usize) -> Option<EntryRecord<'a>> {
+        (slot < self.slots).then(|| self.record(self.row_in(slot)))
+    }
+
+    /// Whether the entry of the `slot`th frozen static is named `name` (or
+    /// keyed `name@...`, see the registry's keys), without reading it whole.
+    pub fn slot_is_named(&self, slot: usize, name: &str) -> bool {
+        slot < self.slots && {
+            let row_name = self.name(self.row_in(slot));
+            row_name
+                .strip_prefix(name.as_bytes())
+                .is_some_and(|rest| rest.is_empty() || rest[0] == b'@')
+        }
     }
 
     /// The entry called `name`, by binary search over the names' bytes

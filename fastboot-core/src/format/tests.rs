@@ -211,7 +211,8 @@ fn resealed(mut bytes: Vec<u8>, edit: impl FnOnce(&mut [u8])) -> Vec<u8> {
     edit(&mut bytes);
     let count = get_u32(&bytes, 24) as usize;
     let names_len = get_u32(&bytes, 28) as usize;
-    let meta_len = (HEADER_LEN + ROW_LEN * count + names_len).min(bytes.len());
+    let slots = get_u32(&bytes, 44) as usize;
+    let meta_len = (HEADER_LEN + ROW_LEN * count + names_len + SLOT_LEN * slots).min(bytes.len());
     let sum = meta_checksum(&bytes[..meta_len]);
     put_u64(&mut bytes, 32, sum);
     bytes
@@ -351,4 +352,49 @@ fn an_entry_checksum_is_bound_to_its_fingerprint() {
         !entry.checksum_matches(),
         "same data under another fingerprint must not match"
     );
+}
+
+/// A snapshot of three entries whose producer's registry holds four
+/// statics, two of them sharing one entry (the same code linked twice).
+fn with_slots() -> Vec<u8> {
+    let mut writer = Writer::new(
+        std::io::Cursor::new(Vec::new()),
+        PRODUCER,
+        &["b", "a", "c"],
+        &["c", "a", "b", "a"],
+    )
+    .unwrap();
+    for (name, fingerprint) in [("a", 1), ("b", 2), ("c", 3)] {
+        writer.add(name, fingerprint, name.as_bytes()).unwrap();
+    }
+    writer.finish().unwrap().into_inner()
+}
+
+#[test]
+fn slots_give_each_registry_entry_its_row() {
+    let bytes = with_slots();
+    let snapshot = Snapshot::parse(&bytes).unwrap();
+    assert_eq!(snapshot.slots(), 4);
+    let names: Vec<&str> = (0..4)
+        .map(|slot| snapshot.in_slot(slot).unwrap().name)
+        .collect();
+    assert_eq!(names, ["c", "a", "b", "a"]);
+    assert_eq!(snapshot.in_slot(4), None);
+    assert!(snapshot.slot_is_named(0, "c") && !snapshot.slot_is_named(0, "a"));
+    assert!(!snapshot.slot_is_named(usize::MAX, "a"));
+    // Without slots (a snapshot written by other means), none is named.
+    let plain = sample();
+    assert!(!Snapshot::parse(&plain)
+        .unwrap()
+        .slot_is_named(0, "a::first"));
+}
+
+#[test]
+fn a_slot_naming_no_row_is_rejected() {
+    let good = with_slots();
+    let meta_end = HEADER_LEN + ROW_LEN * 3 + 3;
+    let bad = resealed(good, |b| put_u32(b, meta_end + SLOT_LEN, 3));
+    assert_malformed(&bad, "slot 1 names row 3 of 3");
+    let writer = Writer::new(std::io::Cursor::new(Vec::new()), PRODUCER, &["a"], &["z"]);
+    assert!(matches!(writer, Err(FormatError::Malformed(why)) if why.contains("`z` has no row")));
 }

@@ -5,7 +5,7 @@ use std::io::{self, Cursor, Seek, SeekFrom, Write};
 use super::error::{malformed, FormatError};
 use super::layout::{
     column, field, meta_checksum, put_u32, put_u64, ARCHIVE_ABI, FORMAT_VERSION, HEADER_LEN, MAGIC,
-    MAX_PRODUCER_LEN, MIN_ALIGN, PAGE, PAGE_ALIGN_THRESHOLD, ROW_LEN,
+    MAX_PRODUCER_LEN, MIN_ALIGN, PAGE, PAGE_ALIGN_THRESHOLD, ROW_LEN, SLOT_LEN,
 };
 use crate::checksum::entry_checksum;
 
@@ -26,7 +26,7 @@ pub struct EntryData<'a> {
 /// entries: writing the same entries twice gives identical bytes.
 pub fn write(producer: &[u8], entries: &[EntryData<'_>]) -> Result<Vec<u8>, FormatError> {
     let names: Vec<&str> = entries.iter().map(|e| e.name).collect();
-    let mut writer = Writer::new(Cursor::new(Vec::new()), producer, &names)?;
+    let mut writer = Writer::new(Cursor::new(Vec::new()), producer, &names, &[])?;
     let mut sorted: Vec<&EntryData<'_>> = entries.iter().collect();
     sorted.sort_by_key(|e| e.name);
     let in_memory = "writing to memory cannot fail";
@@ -57,7 +57,15 @@ pub struct Writer<W> {
 impl<W: Write + Seek> Writer<W> {
     /// Starts a snapshot, produced by `producer`, of the entries named
     /// `names` (in any order: they are [added](Writer::add) in name order).
-    pub fn new(out: W, producer: &[u8], names: &[&str]) -> Result<Self, FormatError> {
+    /// `registry` names the entry of each of the producer's registry
+    /// entries, in registry order (see the slots in the module docs); it
+    /// may be empty.
+    pub fn new(
+        out: W,
+        producer: &[u8],
+        names: &[&str],
+        registry: &[&str],
+    ) -> Result<Self, FormatError> {
         if producer.len() > MAX_PRODUCER_LEN {
             return Err(FormatError::ProducerTooLong(producer.len()));
         }
@@ -68,7 +76,14 @@ impl<W: Write + Seek> Writer<W> {
         }
         let names_len: usize = names.iter().map(String::len).sum();
         let names_start = HEADER_LEN + ROW_LEN * names.len();
-        let mut meta = vec![0u8; names_start + names_len];
+        let slots_start = names_start + names_len;
+        let mut meta = vec![0u8; slots_start + SLOT_LEN * registry.len()];
+        for (slot, name) in registry.iter().enumerate() {
+            let row = names
+                .binary_search_by(|n| n.as_str().cmp(name))
+                .map_err(|_| malformed(format!("registry entry `{name}` has no row")))?;
+            put_u32(&mut meta, slots_start + SLOT_LEN * slot, to_u32(row)?);
+        }
 
         let header = &mut meta[..HEADER_LEN];
         header[field::MAGIC..][..MAGIC.len()].copy_from_slice(&MAGIC);
@@ -77,6 +92,7 @@ impl<W: Write + Seek> Writer<W> {
         put_u32(header, field::COUNT, to_u32(names.len())?);
         put_u32(header, field::NAMES_LEN, to_u32(names_len)?);
         put_u32(header, field::PRODUCER_LEN, producer.len() as u32);
+        put_u32(header, field::SLOTS, to_u32(registry.len())?);
         header[field::PRODUCER..][..producer.len()].copy_from_slice(producer);
         let version = env!("CARGO_PKG_VERSION").as_bytes();
         let version = &version[..version.len().min(field::WRITER_LEN)];
