@@ -1,0 +1,55 @@
+//! Prints the `cl100k_base` token ids of its arguments (joined by spaces),
+//! or of standard input if it has none, on one line.
+//!
+//! `--phases` first prints to standard error how long each step took: the
+//! first access to the frozen ranks (a thaw, or a computation), the regex
+//! compilation, and the encoding.
+
+use std::io::Read as _;
+use std::process::ExitCode;
+use std::time::Instant;
+
+#[fastboot::main]
+fn main() -> ExitCode {
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let phases = args.first().is_some_and(|a| a == "--phases");
+    if phases {
+        args.remove(0);
+    }
+    let text = if args.is_empty() {
+        let mut text = String::new();
+        if let Err(e) = std::io::stdin().read_to_string(&mut text) {
+            eprintln!("tokenize: reading standard input: {e}");
+            return ExitCode::FAILURE;
+        }
+        text
+    } else {
+        args.join(" ")
+    };
+
+    let start = Instant::now();
+    let ranks = example_tokenizer::cl100k_ranks();
+    let thawed = start.elapsed();
+    let tokenizer = example_tokenizer::cl100k_base();
+    let built = start.elapsed();
+    let ids = match tokenizer.encode_ordinary(&text) {
+        Ok(ids) => ids,
+        Err(e) => {
+            eprintln!("tokenize: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    if phases {
+        let encoded = start.elapsed();
+        eprintln!(
+            "ranks: {} tokens in {thawed:?}; regex compiled in {:?}; {} ids encoded in {:?}",
+            ranks.len(),
+            built - thawed,
+            ids.len(),
+            encoded - built
+        );
+    }
+    let line: Vec<String> = ids.iter().map(u32::to_string).collect();
+    println!("{}", line.join(" "));
+    ExitCode::SUCCESS
+}
