@@ -1,11 +1,14 @@
-//! The tokenizer: frozen ranks, plus the split regex compiled at first use.
+//! The tokenizer: frozen ranks, plus a split of text into pieces, by the
+//! regex compiled at first use or by hand over frozen character classes.
 
 use std::sync::LazyLock;
 
 use fancy_regex::Regex;
 
 use crate::bpe;
+use crate::classes::{char_classes, ArchivedCharClasses};
 use crate::ranks::{cl100k_ranks, Ranks};
+use crate::split;
 
 /// `cl100k_base`'s split pattern, as tiktoken-rs gives it: text is cut into
 /// pieces (words with their leading space, runs of up to 3 digits,
@@ -18,9 +21,19 @@ static CL100K_BASE: LazyLock<Tokenizer> = LazyLock::new(|| {
 });
 
 /// The `cl100k_base` tokenizer: its ranks thawed, its regex compiled on
-/// the first call in the process.
+/// the first call in the process (a few milliseconds).
 pub fn cl100k_base() -> &'static Tokenizer {
     &CL100K_BASE
+}
+
+/// The `cl100k_base` tokenizer with nothing to build: its ranks and the
+/// character classes of its split pattern thawed, the pattern itself
+/// written out by hand. It splits text as [`cl100k_base`]'s regex does.
+pub fn cl100k_base_without_regex() -> Tokenizer {
+    Tokenizer {
+        ranks: cl100k_ranks(),
+        split: Split::ByHand(char_classes()),
+    }
 }
 
 /// Why text could not be encoded or a pattern compiled: the regex engine's
@@ -28,11 +41,21 @@ pub fn cl100k_base() -> &'static Tokenizer {
 /// limit).
 pub type Error = Box<fancy_regex::Error>;
 
-/// A byte-pair encoder: merge ranks read in place, and a split regex.
+/// A byte-pair encoder: merge ranks read in place, and a split of text
+/// into the pieces it encodes one by one.
 #[derive(Debug)]
 pub struct Tokenizer {
     ranks: &'static Ranks,
-    split: Regex,
+    split: Split,
+}
+
+/// How a tokenizer splits text into pieces.
+#[derive(Debug)]
+enum Split {
+    /// With a regex.
+    Regex(Regex),
+    /// With cl100k's pattern written by hand, over these classes.
+    ByHand(&'static ArchivedCharClasses),
 }
 
 impl Tokenizer {
@@ -41,7 +64,7 @@ impl Tokenizer {
     pub fn new(ranks: &'static Ranks, pattern: &str) -> Result<Self, Error> {
         Ok(Self {
             ranks,
-            split: Regex::new(pattern)?,
+            split: Split::Regex(Regex::new(pattern)?),
         })
     }
 
@@ -54,13 +77,28 @@ impl Tokenizer {
     /// tiktoken's `encode_ordinary` returns.
     pub fn encode_ordinary(&self, text: &str) -> Result<Vec<u32>, Error> {
         let mut ids = Vec::new();
-        for piece in self.split.find_iter(text) {
-            let piece = piece?.as_str().as_bytes();
-            match self.rank(piece) {
-                Some(id) => ids.push(id),
-                None => bpe::encode_piece(piece, |bytes| self.rank(bytes), &mut ids),
+        match &self.split {
+            Split::Regex(regex) => {
+                for piece in regex.find_iter(text) {
+                    self.encode_piece(piece?.as_str(), &mut ids);
+                }
+            }
+            Split::ByHand(classes) => {
+                for piece in split::pieces(classes, text) {
+                    self.encode_piece(piece, &mut ids);
+                }
             }
         }
         Ok(ids)
+    }
+
+    /// Appends the ids of `piece` to `ids`: its own if it is a token,
+    /// else those byte-pair encoding gives.
+    fn encode_piece(&self, piece: &str, ids: &mut Vec<u32>) {
+        let piece = piece.as_bytes();
+        match self.rank(piece) {
+            Some(id) => ids.push(id),
+            None => bpe::encode_piece(piece, |bytes| self.rank(bytes), ids),
+        }
     }
 }

@@ -60,13 +60,16 @@ fn assert_same_ids(what: &str, text: &str, ours: &[u32], theirs: &[u32]) {
 
 #[test]
 fn every_id_of_the_corpus_equals_tiktokens() {
-    let tokenizer = example_tokenizer::cl100k_base();
+    let with_regex = example_tokenizer::cl100k_base();
+    let without_regex = example_tokenizer::cl100k_base_without_regex();
     let (mut bytes, mut ids) = (0, 0);
     for (path, package) in CORPUS {
         let text = read(path, package);
-        let ours = tokenizer.encode_ordinary(&text).unwrap();
         let theirs = TIKTOKEN.encode_ordinary(&text);
-        assert_same_ids(path, &text, &ours, &theirs);
+        let ours = with_regex.encode_ordinary(&text).unwrap();
+        assert_same_ids(&format!("{path}, with the regex"), &text, &ours, &theirs);
+        let ours = without_regex.encode_ordinary(&text).unwrap();
+        assert_same_ids(&format!("{path}, without"), &text, &ours, &theirs);
         bytes += text.len();
         ids += ours.len();
     }
@@ -75,7 +78,7 @@ fn every_id_of_the_corpus_equals_tiktokens() {
 }
 
 #[test]
-fn the_embedded_program_thaws_its_ranks_and_answers_like_tiktoken() {
+fn the_embedded_program_thaws_its_statics_and_answers_like_tiktoken() {
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml");
     let options = fastboot_ld::__tool::BuildOptions {
         cargo_args: ["--quiet", "--bin", "tokenize", "--manifest-path"]
@@ -100,21 +103,26 @@ fn the_embedded_program_thaws_its_ranks_and_answers_like_tiktoken() {
             text[..end].to_owned()
         })
         .into();
-    let out = fastboot_test_support::output(
-        Command::new(&built.output)
-            .args(&query)
-            .env("FASTBOOT", "strict")
-            .env_remove("FASTBOOT_SNAPSHOT")
-            .env_remove("FASTBOOT_FREEZE"),
-    );
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{stderr}");
-    assert!(stderr.is_empty(), "{stderr}");
-    let ours: Vec<u32> = String::from_utf8(out.stdout)
-        .unwrap()
-        .split_ascii_whitespace()
-        .map(|id| id.parse().unwrap())
-        .collect();
     let text = query.join(" ");
-    assert_same_ids("the query", &text, &ours, &TIKTOKEN.encode_ordinary(&text));
+    let theirs = TIKTOKEN.encode_ordinary(&text);
+    // Strict mode: a frozen static that is not thawed stops the program.
+    for options in [&[][..], &["--without-regex"]] {
+        let out = fastboot_test_support::output(
+            Command::new(&built.output)
+                .args(options)
+                .args(&query)
+                .env("FASTBOOT", "strict")
+                .env_remove("FASTBOOT_SNAPSHOT")
+                .env_remove("FASTBOOT_FREEZE"),
+        );
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{options:?}: {stderr}");
+        assert!(stderr.is_empty(), "{options:?}: {stderr}");
+        let ours: Vec<u32> = String::from_utf8(out.stdout)
+            .unwrap()
+            .split_ascii_whitespace()
+            .map(|id| id.parse().unwrap())
+            .collect();
+        assert_same_ids(&format!("the query, {options:?}"), &text, &ours, &theirs);
+    }
 }
