@@ -19,11 +19,14 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 # One workload a line, fields separated by `|`: its name; the fastboot
-# program's package and binary; the original program's package and
-# binary; the query, passed to both as one argument (no single quote).
+# program's package, binary and options (before the query); the original
+# program's package and binary; the query, passed to both as one argument
+# (no single quote).
+tokens="The quick brown fox jumps over the lazy dog. Привет, мир! 你好，世界。 fn main() { println!(\"{}\", 42); }"
 WORKLOADS=(
-    "tokenizer|example-tokenizer|tokenize|workloads-originals|tiktoken|The quick brown fox jumps over the lazy dog. Привет, мир! 你好，世界。 fn main() { println!(\"{}\", 42); }"
-    "segmenter|example-segmenter|segment|workloads-originals|jieba|我们中出了一个叛徒。今天纽约的天气真好啊，京华大酒店的张尧经理吃了一只北京烤鸭。"
+    "tokenizer|example-tokenizer|tokenize||workloads-originals|tiktoken|$tokens"
+    "tokenizer, no regex|example-tokenizer|tokenize|--without-regex|workloads-originals|tiktoken|$tokens"
+    "segmenter|example-segmenter|segment||workloads-originals|jieba|我们中出了一个叛徒。今天纽约的天气真好啊，京华大酒店的张尧经理吃了一只北京烤鸭。"
 )
 
 runs=100
@@ -54,27 +57,29 @@ empty=$target/release/empty
 
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)" >"$work/load"
 for workload in "${WORKLOADS[@]}"; do
-    IFS='|' read -r name package bin original_package original query <<<"$workload"
+    IFS='|' read -r name package bin options original_package original query <<<"$workload"
     echo "== $name" >&2
+    file=${name//[^a-z]/-}
     # The build's log holds the freeze run's lines: sizes and times.
     cargo fastboot build --release --package "$package" --bin "$bin" \
-        >"$work/$name.path" 2>"$work/$name.build.log" || { cat "$work/$name.build.log" >&2; exit 1; }
-    fastboot=$(tail -n 1 "$work/$name.path")
+        >"$work/$file.path" 2>"$work/$file.build.log" || { cat "$work/$file.build.log" >&2; exit 1; }
+    fastboot=$(tail -n 1 "$work/$file.path")
     cargo build --release --quiet --package "$original_package" --bin "$original"
     original_exe=$target/release/$original
 
-    FASTBOOT=strict "$fastboot" "$query" >"$work/$name.fastboot.out"
-    "$original_exe" "$query" >"$work/$name.original.out"
-    if ! cmp -s "$work/$name.fastboot.out" "$work/$name.original.out"; then
-        echo "$name: $bin and $original answer differently:" >&2
-        diff "$work/$name.fastboot.out" "$work/$name.original.out" >&2 || true
+    # shellcheck disable=SC2086 # the options are words
+    FASTBOOT=strict "$fastboot" $options "$query" >"$work/$file.fastboot.out"
+    "$original_exe" "$query" >"$work/$file.original.out"
+    if ! cmp -s "$work/$file.fastboot.out" "$work/$file.original.out"; then
+        echo "$name: $bin $options and $original answer differently:" >&2
+        diff "$work/$file.fastboot.out" "$work/$file.original.out" >&2 || true
         exit 1
     fi
 
     FASTBOOT=strict hyperfine -N --warmup 3 --runs "$runs" --style basic \
-        --export-json "$work/$name.json" \
+        --export-json "$work/$file.json" \
         -n "empty main" "$empty" \
-        -n "fastboot $bin" "$fastboot '$query'" \
+        -n "fastboot $bin${options:+ $options}" "$fastboot $options '$query'" \
         -n "$original" "$original_exe '$query'" >&2
 done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$work/load"

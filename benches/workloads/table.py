@@ -2,9 +2,9 @@
 
 usage: table.py WORK_DIR DOCS_DIR RUNS NAME...
 
-Reads, for each workload NAME, WORK_DIR/NAME.json (hyperfine's export: the
-empty main, the fastboot program, the original, in this order) and
-WORK_DIR/NAME.build.log (`cargo fastboot build`'s output, with the freeze
+Reads, for each workload NAME, WORK_DIR/FILE.json (FILE: NAME with every
+character but a-z replaced by '-'; hyperfine's export: the empty main, the
+fastboot program, the original, in this order) and WORK_DIR/FILE.build.log (`cargo fastboot build`'s output, with the freeze
 run's lines); prints a Markdown table and writes it to DOCS_DIR/workloads.md,
 the numbers to DOCS_DIR/workloads.json.
 """
@@ -19,13 +19,14 @@ WROTE = re.compile(r"\((\d+) entries, (\d+) bytes of archives")
 
 
 def workload(work: Path, name: str) -> dict:
-    results = json.loads((work / f"{name}.json").read_text())["results"]
+    file = re.sub("[^a-z]", "-", name)
+    results = json.loads((work / f"{file}.json").read_text())["results"]
     empty, fastboot, original = (r["median"] * 1000 for r in results)
-    log = (work / f"{name}.build.log").read_text()
+    log = (work / f"{file}.build.log").read_text()
     froze = FROZE.findall(log)
     wrote = WROTE.search(log)
     if not froze or not wrote:
-        sys.exit(f"{name}: no freeze lines in {work / (name + '.build.log')}")
+        sys.exit(f"{name}: no freeze lines in {work / (file + '.build.log')}")
     return {
         "name": name,
         "programs": [r["command"] for r in results],

@@ -17,14 +17,6 @@ impl ArchivedDictionary {
         words
     }
 
-    /// The frequency of `word` if it is a dictionary word, `Some(None)` if
-    /// it is only the prefix of one, `None` if neither.
-    fn lookup(&self, word: &str) -> Option<Option<u32>> {
-        self.prefixes
-            .get(word)
-            .map(|freq| freq.as_ref().map(|f| f.to_native()))
-    }
-
     /// Appends the words of `block` (characters of a dictionary block) to
     /// `words`: along the most probable route, with each run of single
     /// ASCII letters or digits it leaves joined into one word.
@@ -70,12 +62,15 @@ impl ArchivedDictionary {
         for i in (0..n).rev() {
             let mut best: Option<(f64, usize)> = None;
             for end in i + 1..=n {
-                let Some(freq) = self.lookup(&block[offsets[i]..offsets[end]]) else {
+                // Neither a word nor the prefix of one: no longer word here.
+                let Some(freq) = self.prefixes.get(&block[offsets[i]..offsets[end]]) else {
                     break;
                 };
-                let Some(freq) = freq else { continue };
-                let prob = f64::from(freq).ln() - log_total + route[end].0;
-                if best.is_none_or(|(p, e)| prob > p || (prob == p && end > e)) {
+                // Only the prefix of a word.
+                let Some(freq) = freq.as_ref() else { continue };
+                let prob = f64::from(freq.to_native()).ln() - log_total + route[end].0;
+                // The more probable, or as probable and longer (ends later).
+                if best.is_none_or(|best| (prob, end) > best) {
                     best = Some((prob, end));
                 }
             }

@@ -91,12 +91,13 @@ fn the_embedded_program_thaws_its_dictionary_and_answers_like_jieba() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
     assert!(stderr.is_empty(), "{stderr}");
-    let expected: String = jieba_words(&query)
-        .iter()
-        .map(|w| format!("{w:?}\n"))
-        .collect();
+    // One word a line, quoted.
     let printed = String::from_utf8(out.stdout).unwrap();
     let ours: Vec<&str> = printed.lines().collect();
-    let theirs: Vec<&str> = expected.lines().collect();
+    let quoted: Vec<String> = jieba_words(&query)
+        .iter()
+        .map(|w| format!("{w:?}"))
+        .collect();
+    let theirs: Vec<&str> = quoted.iter().map(String::as_str).collect();
     assert_same_words("the query", &ours, &theirs);
 }

@@ -120,7 +120,7 @@ fn contraction(text: &str) -> Option<usize> {
     let second = chars.next()?.to_ascii_lowercase();
     matches!(
         (first.to_ascii_lowercase(), second),
-        ('l', 'l') | ('v', 'e') | ('r', 'e')
+        ('l', 'l') | ('v' | 'r', 'e')
     )
     .then_some(2)
 }
