@@ -15,15 +15,15 @@ use std::time::Instant;
 #[fastboot::main]
 fn main() -> ExitCode {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
-    let mut option = |name: &str| {
-        let given = args.first().is_some_and(|a| a == name);
-        if given {
-            args.remove(0);
+    let (mut without_regex, mut phases) = (false, false);
+    while let Some(option) = args.first() {
+        match option.as_str() {
+            "--without-regex" => without_regex = true,
+            "--phases" => phases = true,
+            _ => break,
         }
-        given
-    };
-    let without_regex = option("--without-regex");
-    let phases = option("--phases");
+        args.remove(0);
+    }
     let text = if args.is_empty() {
         let mut text = String::new();
         if let Err(e) = std::io::stdin().read_to_string(&mut text) {
