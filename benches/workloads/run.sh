@@ -11,10 +11,11 @@
 # same answer to the workload's query; times the three whole processes in
 # one hyperfine run (-N, --warmup 3, N runs each, 100 by default), with
 # FASTBOOT=strict so that the fastboot program stops rather than compute;
-# and prints a Markdown table of the medians, ratios, snapshot sizes and
-# freeze times, also written to docs/workloads.md (the numbers to
-# docs/workloads.json). Run it on a quiet machine: it records the load
-# average before and after.
+# counts the instructions each executes (valgrind's callgrind: the same
+# count whatever else the machine does); and prints a Markdown table of
+# the medians, ratios, instruction counts, snapshot sizes and freeze times,
+# also written to docs/workloads.md (the numbers to docs/workloads.json).
+# Run it on a quiet machine: it records the load average before and after.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -43,10 +44,19 @@ work=$target/workloads
 mkdir -p "$work" "$docs"
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
-if ! command -v hyperfine >/dev/null; then
+missing=()
+command -v hyperfine >/dev/null || missing+=(hyperfine)
+command -v valgrind >/dev/null || missing+=(valgrind)
+if ((${#missing[@]})); then
     as_root apt-get update -qq
-    as_root apt-get install -y -qq hyperfine
+    as_root apt-get install -y -qq "${missing[@]}"
 fi
+
+# The instructions "$@" executes, under callgrind.
+instructions() {
+    valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 >/dev/null |
+        sed -n 's/.*Collected : \([0-9]*\).*/\1/p'
+}
 
 # cargo run would give every measured program a library search path, which
 # costs each process failed opens (see benches/startup/README.md).
@@ -75,6 +85,13 @@ for workload in "${WORKLOADS[@]}"; do
         diff "$work/$file.fastboot.out" "$work/$file.original.out" >&2 || true
         exit 1
     fi
+
+    # shellcheck disable=SC2086 # the options are words
+    {
+        instructions "$empty"
+        FASTBOOT=strict instructions "$fastboot" $options "$query"
+        instructions "$original_exe" "$query"
+    } >"$work/$file.instructions"
 
     FASTBOOT=strict hyperfine -N --warmup 3 --runs "$runs" --style basic \
         --export-json "$work/$file.json" \

@@ -2,11 +2,13 @@
 
 usage: table.py WORK_DIR DOCS_DIR RUNS NAME...
 
-Reads, for each workload NAME, WORK_DIR/FILE.json (FILE: NAME with every
-character but a-z replaced by '-'; hyperfine's export: the empty main, the
-fastboot program, the original, in this order) and WORK_DIR/FILE.build.log (`cargo fastboot build`'s output, with the freeze
-run's lines); prints a Markdown table and writes it to DOCS_DIR/workloads.md,
-the numbers to DOCS_DIR/workloads.json.
+Reads, for each workload NAME (FILE: NAME with every character but a-z
+replaced by '-'): WORK_DIR/FILE.json, hyperfine's export (the empty main,
+the fastboot program, the original, in this order); WORK_DIR/FILE.build.log,
+`cargo fastboot build`'s output, with the freeze run's lines; and
+WORK_DIR/FILE.instructions, the instructions each of the three programs
+executed, one count a line. Prints a Markdown table and writes it to
+DOCS_DIR/workloads.md, the numbers to DOCS_DIR/workloads.json.
 """
 
 import json
@@ -23,6 +25,7 @@ def workload(work: Path, name: str) -> dict:
     results = json.loads((work / f"{file}.json").read_text())["results"]
     empty, fastboot, original = (r["median"] * 1000 for r in results)
     log = (work / f"{file}.build.log").read_text()
+    empty_i, fastboot_i, original_i = map(int, (work / f"{file}.instructions").read_text().split())
     froze = FROZE.findall(log)
     wrote = WROTE.search(log)
     if not froze or not wrote:
@@ -33,6 +36,9 @@ def workload(work: Path, name: str) -> dict:
         "empty_ms": empty,
         "fastboot_ms": fastboot,
         "original_ms": original,
+        "empty_instructions": empty_i,
+        "fastboot_instructions": fastboot_i,
+        "original_instructions": original_i,
         "snapshot_bytes": int(wrote.group(2)),
         "computed_ms": sum(float(f[2]) for f in froze),
         "archived_ms": sum(float(f[3]) for f in froze),
@@ -48,14 +54,18 @@ def main() -> None:
         f"{runs} runs each, medians; {load}.",
         "",
         "| workload | empty main | fastboot (section, strict) | original library | "
-        "fastboot ÷ empty | original ÷ fastboot | snapshot | freeze (computed + archived) |",
-        "|---|--:|--:|--:|--:|--:|--:|--:|",
+        "fastboot ÷ empty | original ÷ fastboot | instructions: empty, fastboot, original | "
+        "snapshot | freeze (computed + archived) |",
+        "|---|--:|--:|--:|--:|--:|--:|--:|--:|",
     ]
     for r in rows:
         lines.append(
             f"| {r['name']} ({r['programs'][2]}) | {r['empty_ms']:.2f} ms | {r['fastboot_ms']:.2f} ms "
             f"| {r['original_ms']:.1f} ms | {r['fastboot_ms'] / r['empty_ms']:.2f}× "
-            f"| {r['original_ms'] / r['fastboot_ms']:.0f}× | {r['snapshot_bytes'] / 1e6:.1f} MB "
+            f"| {r['original_ms'] / r['fastboot_ms']:.0f}× "
+            f"| {r['empty_instructions'] / 1e6:.2f} M, {r['fastboot_instructions'] / 1e6:.2f} M, "
+            f"{r['original_instructions'] / 1e6:.0f} M "
+            f"| {r['snapshot_bytes'] / 1e6:.1f} MB "
             f"| {r['computed_ms']:.0f} + {r['archived_ms']:.0f} ms |"
         )
     table = "\n".join(lines) + "\n"
