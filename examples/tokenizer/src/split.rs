@@ -86,8 +86,7 @@ fn piece_len(classes: &ArchivedCharClasses, text: &str) -> usize {
         let end = run(start, &|c| class(c) == Class::Other);
         return run(end, &line_break);
     }
-    // Whitespace from here on: the first character is a space or a line
-    // break (everything else matched above).
+    // Whitespace from here on (every other first character matched above).
     debug_assert_eq!(class(first), Class::Space);
     let spaces = run(0, &|c| class(c) == Class::Space);
     // 5. The whitespace that ends the text.
