@@ -78,6 +78,32 @@ fn every_id_of_the_corpus_equals_tiktokens() {
 }
 
 #[test]
+fn long_pieces_equal_tiktokens() {
+    // Pieces of thousands of bytes, which tiktoken merges with a heap: a
+    // run of one letter, of spaces, the Tang poems' characters with
+    // nothing between them, and of digits and punctuation.
+    let tang: String = read(CORPUS[15].0, CORPUS[15].1)
+        .chars()
+        .filter(|c| c.is_alphabetic())
+        .collect();
+    let texts = [
+        "x".repeat(10_000),
+        format!("{}a", " ".repeat(5_000)),
+        tang,
+        "1234567890-=[];',./".repeat(300),
+    ];
+    for tokenizer in [
+        example_tokenizer::cl100k_base(),
+        &example_tokenizer::cl100k_base_without_regex(),
+    ] {
+        for text in &texts {
+            let ours = tokenizer.encode_ordinary(text).unwrap();
+            assert_same_ids("a long piece", text, &ours, &TIKTOKEN.encode_ordinary(text));
+        }
+    }
+}
+
+#[test]
 fn the_embedded_program_thaws_its_statics_and_answers_like_tiktoken() {
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml");
     let options = fastboot_ld::__tool::BuildOptions {
