@@ -14,12 +14,15 @@ use std::process::Command;
 /// Copies `relative` (a path inside the source of the package named
 /// `package`, a dependency of any kind of the package being built) to
 /// `OUT_DIR`, under its file name, and returns the copy's path. Tells
-/// cargo to rerun the build script if the original changes.
+/// cargo to rerun the build script if the original changes, or the
+/// workspace's `Cargo.lock` (a new version of the dependency: cargo does
+/// not rerun build scripts when a dev-dependency changes).
 ///
 /// # Panics
-/// If not run by cargo as a build script, if `cargo metadata` fails, if no
-/// package of that name is in the dependency graph, or if the file cannot
-/// be copied: each with a message naming what was missing.
+/// If not run by cargo as a build script, if `cargo metadata` fails, if the
+/// workspace's dependency graph has no package of that name or several
+/// versions of it, or if the file cannot be copied: each with a message
+/// naming what was missing.
 pub fn copy_to_out_dir(package: &str, relative: &str) -> PathBuf {
     let source = source_dir(package).join(relative);
     let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").expect("OUT_DIR: not a build script"));
@@ -32,7 +35,8 @@ pub fn copy_to_out_dir(package: &str, relative: &str) -> PathBuf {
 }
 
 /// The directory holding the `Cargo.toml` of the dependency `package`,
-/// from `cargo metadata` run on the package being built.
+/// from `cargo metadata` run on the package being built; tells cargo to
+/// rerun the build script when the workspace's `Cargo.lock` changes.
 fn source_dir(package: &str) -> PathBuf {
     let manifest_dir =
         std::env::var_os("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR: not run by cargo");
@@ -49,6 +53,12 @@ fn source_dir(package: &str) -> PathBuf {
     );
     let metadata: serde_json::Value =
         serde_json::from_slice(&output.stdout).expect("cargo metadata printed JSON");
+    if let Some(root) = metadata["workspace_root"].as_str() {
+        println!(
+            "cargo:rerun-if-changed={}",
+            Path::new(root).join("Cargo.lock").display()
+        );
+    }
     let found: Vec<&str> = metadata["packages"]
         .as_array()
         .into_iter()
@@ -58,7 +68,7 @@ fn source_dir(package: &str) -> PathBuf {
         .collect();
     let [manifest] = found[..] else {
         panic!(
-            "{package}: expected one package of that name in the dependency graph, found {}",
+            "{package}: expected one package of that name in the workspace's dependency graph, found {}",
             found.len()
         )
     };
