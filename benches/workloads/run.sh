@@ -27,6 +27,7 @@ tokens="The quick brown fox jumps over the lazy dog. Привет, мир! 你�
 WORKLOADS=(
     "tokenizer|example-tokenizer|tokenize||workloads-originals|tiktoken|$tokens"
     "tokenizer, no regex|example-tokenizer|tokenize|--without-regex|workloads-originals|tiktoken|$tokens"
+    "spellcheck|spellcheck|spellcheck||workloads-originals|spellbook|misspeling"
     "segmenter|example-segmenter|segment||workloads-originals|jieba|我们中出了一个叛徒。今天纽约的天气真好啊，京华大酒店的张尧经理吃了一只北京烤鸭。"
 )
 

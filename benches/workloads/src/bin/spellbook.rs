@@ -1,8 +1,9 @@
-//! The baseline: the same command line as the `spellcheck` program, with
-//! the spellbook crate loading the dictionary at startup as it does.
+//! The baseline of the spellcheck workload: the same command line as the
+//! `spellcheck` program, with the spellbook crate loading the dictionary at
+//! startup as it does.
 //!
 //! ```sh
-//! cargo run --release -p spellcheck --example spellbook -- walked walkd
+//! cargo run --release -p workloads-originals --bin spellbook -- walked walkd
 //! ```
 
 use std::process::ExitCode;
