@@ -189,8 +189,10 @@ where
     fn computed(value: T) -> Self::Kept {
         let bytes: &'static [u8] =
             Box::leak(Box::new(archive::archive(With::<T, W>::cast(&value))));
-        // SAFETY: just archived from a `With<T, W>` into an `AlignedVec`,
-        // leaked, so never freed or changed.
+        // SAFETY: just archived from a `With<T, W>` into an `AlignedVec`
+        // (16-byte aligned, which the root's alignment does not exceed:
+        // `Frozen::new` checks it at compile time), and leaked, so never
+        // freed or changed.
         unsafe { access::<T, W>(bytes) }
     }
 
