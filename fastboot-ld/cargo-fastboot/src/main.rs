@@ -116,7 +116,7 @@ enum Command {
     )]
     Test {
         #[command(flatten)]
-        suite: SuiteArgs,
+        tests: TestRunArgs,
     },
     /// Run `cargo nextest`, each test binary frozen first (if it changed)
     ///
@@ -127,13 +127,13 @@ enum Command {
     #[command(override_usage = "cargo fastboot nextest run [NEXTEST_ARGS]... [--strict]")]
     Nextest {
         #[command(flatten)]
-        suite: SuiteArgs,
+        tests: TestRunArgs,
     },
     /// Run `cargo bench`, each benchmark binary frozen first (if it changed)
     #[command(override_usage = "cargo fastboot bench [CARGO_BENCH_ARGS]... [--strict]")]
     Bench {
         #[command(flatten)]
-        suite: SuiteArgs,
+        tests: TestRunArgs,
     },
     /// The runner `test`, `nextest` and `bench` give cargo (internal)
     #[command(name = "exec-frozen", hide = true)]
@@ -148,7 +148,7 @@ enum Command {
 
 /// What `test`, `nextest` and `bench` take.
 #[derive(Debug, Args)]
-struct SuiteArgs {
+struct TestRunArgs {
     /// Fail any test or benchmark that computes a frozen static instead of
     /// thawing it (runs them with FASTBOOT=strict)
     #[arg(long)]
@@ -268,8 +268,8 @@ fn parse(mut args: Vec<OsString>) -> Result<Cli, clap::Error> {
         Command::Run {
             program_args: slot, ..
         } => *slot = program_args,
-        Command::Test { suite } | Command::Nextest { suite } | Command::Bench { suite } => {
-            suite.args = passed;
+        Command::Test { tests } | Command::Nextest { tests } | Command::Bench { tests } => {
+            tests.args = passed;
         }
         Command::ExecFrozen { args, .. } => *args = passed,
         _ => {}
@@ -361,9 +361,9 @@ fn execute(command: Command) -> Result<ExitCode> {
         Command::Verify { binary, target } => {
             return modes::verify(&binary, &target.runner()?).map(exit_code)
         }
-        Command::Test { suite } => return run_cargo(&["test"], &suite),
-        Command::Nextest { suite } => return run_cargo(&["nextest"], &suite),
-        Command::Bench { suite } => return run_cargo(&["bench"], &suite),
+        Command::Test { tests } => return run_cargo(&["test"], &tests),
+        Command::Nextest { tests } => return run_cargo(&["nextest"], &tests),
+        Command::Bench { tests } => return run_cargo(&["bench"], &tests),
         Command::ExecFrozen { binary, args } => {
             return test_runner::exec_frozen(&binary, &args).map(exit_code)
         }
@@ -372,8 +372,8 @@ fn execute(command: Command) -> Result<ExitCode> {
 }
 
 /// `cargo fastboot test|nextest|bench`.
-fn run_cargo(command: &[&str], suite: &SuiteArgs) -> Result<ExitCode> {
-    test_runner::run_cargo(command, &suite.args, suite.strict).map(exit_code)
+fn run_cargo(command: &[&str], tests: &TestRunArgs) -> Result<ExitCode> {
+    test_runner::run_cargo(command, &tests.args, tests.strict).map(exit_code)
 }
 
 /// `cargo fastboot build`, reporting on standard error what it did.
@@ -508,14 +508,14 @@ mod tests {
     }
 
     #[test]
-    fn suite_commands_pass_everything_after_their_flags_verbatim() {
-        let Command::Test { suite } =
+    fn test_commands_pass_everything_but_their_flags_verbatim() {
+        let Command::Test { tests } =
             parse(&["test", "--strict", "--release", "--", "--nocapture"])
         else {
             panic!("not test")
         };
-        assert!(suite.strict);
-        assert_eq!(suite.args, ["--release", "--", "--nocapture"]);
+        assert!(tests.strict);
+        assert_eq!(tests.args, ["--release", "--", "--nocapture"]);
         let Command::ExecFrozen { binary, args } =
             parse(&["exec-frozen", "/t/deps/x-1", "--list", "--format", "terse"])
         else {
@@ -527,18 +527,18 @@ mod tests {
 
     #[test]
     fn own_flags_are_taken_wherever_they_come_before_a_double_dash() {
-        let Command::Nextest { suite } = parse(&["nextest", "run", "--strict", "--release"]) else {
+        let Command::Nextest { tests } = parse(&["nextest", "run", "--strict", "--release"]) else {
             panic!("not nextest")
         };
-        assert!(suite.strict);
-        assert_eq!(suite.args, ["run", "--release"]);
+        assert!(tests.strict);
+        assert_eq!(tests.args, ["run", "--release"]);
         // After `--`, arguments are the test harness's.
-        let Command::Test { suite } = parse(&["test", "--release", "--strict", "--", "--strict"])
+        let Command::Test { tests } = parse(&["test", "--release", "--strict", "--", "--strict"])
         else {
             panic!("not test")
         };
-        assert!(suite.strict);
-        assert_eq!(suite.args, ["--release", "--", "--strict"]);
+        assert!(tests.strict);
+        assert_eq!(tests.args, ["--release", "--", "--strict"]);
         let Command::Build { build } = parse(&["build", "--release", "--check-reproducible"])
         else {
             panic!("not build")

@@ -11,8 +11,7 @@ mod pe;
 
 use std::path::{Path, PathBuf};
 
-use fastboot_core::contract::BuildId;
-use fastboot_core::contract::PLACEHOLDER;
+use fastboot_core::contract::{BuildId, PLACEHOLDER};
 use object::{ReadCache, ReadRef};
 
 use crate::error::{Error, Result};
