@@ -85,6 +85,12 @@ fn human_bytes(bytes: u64) -> String {
     }
 }
 
+/// A difference of times, with its sign.
+fn signed_time(seconds: f64) -> String {
+    let sign = if seconds < 0.0 { "−" } else { "+" };
+    format!("{sign}{}", human_time(seconds.abs()))
+}
+
 fn times(ratio: Option<f64>) -> String {
     ratio.map_or("–".into(), |r| format!("{r:.2}×"))
 }
@@ -151,6 +157,24 @@ impl SizeResults {
             .filter_map(|step| self.step(true, origin, step))
             .map(|s| s.faults)
             .sum()
+    }
+
+    /// `id`'s median and the empty main's, from the same pass: the
+    /// interleaved rounds if `id` was in them, hyperfine's run otherwise.
+    fn against_empty(&self, id: &str) -> PassMedians {
+        let row = self.row(id);
+        match row.interleaved {
+            Some(i) => PassMedians {
+                median: i.median,
+                empty: i.empty_median,
+                interleaved: true,
+            },
+            None => PassMedians {
+                median: row.median,
+                empty: self.row("empty/1").median,
+                interleaved: false,
+            },
+        }
     }
 
     /// Extra page faults of `program` doing 100 lookups instead of 1.
@@ -232,6 +256,7 @@ impl Report<'_> {
         for size in self.results {
             size_table(w, size);
         }
+        self.modes_table(w);
         self.freeze_table(w);
         self.phase_tables(w);
         self.sharing_table(w);
@@ -239,37 +264,81 @@ impl Report<'_> {
         md
     }
 
+    fn modes_table(&self, w: &mut String) {
+        let _ = writeln!(
+            w,
+            "## Modes: the first access against computing\n\n\
+             The program of each mode (`#[fastboot::frozen]`, `#[fastboot::frozen(deserialize)]`, \
+             `#[fastboot::frozen(serde)]`), its snapshot in its `fastboot` section, doing 1 \
+             lookup, beside cold compute (the same map built in a `LazyLock`). *Over empty \
+             main* is its median less `empty main`'s from the same pass: the interleaved rounds \
+             for a program light enough to be in them, hyperfine's run otherwise (marked †); it \
+             is what obtaining the value (thawing, deserializing or computing it) and a larger \
+             program cost a process, within the machine's noise at the small sizes. *Cold \
+             compute ÷ this*: cold compute's median over the program's (interleaved if both \
+             were).\n\n\
+             | size | program | returns | median | × empty main | over empty main | cold compute ÷ this | page faults | peak RSS |\n\
+             |---|---|---|--:|--:|--:|--:|--:|--:|"
+        );
+        for size in self.results {
+            for (program, returns, id) in MODE_PROGRAMS {
+                let pass = size.against_empty(id);
+                let (cold, cold_i) = size.ratio("lazylock/1", id);
+                let row = size.row(id);
+                let mark = if pass.interleaved { "" } else { " †" };
+                let _ = writeln!(
+                    w,
+                    "| {} | {program} | {returns} | {}{mark} | {:.2}× | {} | {:.1}× | {} | {} |",
+                    size.name,
+                    human_time(pass.median),
+                    pass.median / pass.empty,
+                    signed_time(pass.median - pass.empty),
+                    cold_i.unwrap_or(cold),
+                    row.minor_faults,
+                    human_bytes(row.peak_rss_kib * 1024),
+                );
+            }
+        }
+        w.push('\n');
+    }
+
     fn freeze_table(&self, w: &mut String) {
         let _ = writeln!(
             w,
             "## Freezing\n\n\
-             The freeze run of the fastboot program (`FASTBOOT_FREEZE`): medians of 3 runs. \
+             The freeze run of the fastboot program of each mode (`FASTBOOT_FREEZE`): medians \
+             of 3 runs. \
              *Freezing* is all of it but computing the value (archiving in a canonical order, \
              writing the file, flushing it to disk, and the process's start and exit); its \
              throughput is in bytes of snapshot. Peak RSS is that of the freeze run, beside \
              the cold-compute program's, which holds the value; the last column is the \
              difference in units of the snapshot's size.\n\n\
-             | size | snapshot | run | computing | archiving | freezing | throughput | peak RSS | value's RSS | (peak − value) / snapshot |\n\
-             |---|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
+             *Archiving* is rkyv's for `zero-copy` and `deserialize` (the same archive), \
+             MessagePack's (rmp-serde) for `serde`.\n\n\
+             | size | mode | snapshot | run | computing | archiving | freezing | throughput | peak RSS | value's RSS | (peak − value) / snapshot |\n\
+             |---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
         );
         for size in self.results {
-            let f = &size.freeze;
-            let freezing = f.wall - f.computed;
             let value_kib = row_of(size, "lazylock/1").peak_rss_kib;
-            let _ = writeln!(
-                w,
-                "| {} | {} | {} | {} | {} | {} | {:.0} MB/s | {} | {} | {:.2} |",
-                size.name,
-                human_bytes(size.snapshot_bytes),
-                human_time(f.wall),
-                human_time(f.computed),
-                human_time(f.archived),
-                human_time(freezing),
-                size.snapshot_bytes as f64 / freezing / 1e6,
-                human_bytes(f.peak_rss_kib * 1024),
-                human_bytes(value_kib * 1024),
-                (f.peak_rss_kib as f64 - value_kib as f64) * 1024.0 / size.snapshot_bytes as f64,
-            );
+            for freeze in &size.freezes {
+                let (f, bytes) = (&freeze.cost, freeze.snapshot_bytes);
+                let freezing = f.wall - f.computed;
+                let _ = writeln!(
+                    w,
+                    "| {} | {} | {} | {} | {} | {} | {} | {:.0} MB/s | {} | {} | {:.2} |",
+                    size.name,
+                    freeze.mode,
+                    human_bytes(bytes),
+                    human_time(f.wall),
+                    human_time(f.computed),
+                    human_time(f.archived),
+                    human_time(freezing),
+                    bytes as f64 / freezing / 1e6,
+                    human_bytes(f.peak_rss_kib * 1024),
+                    human_bytes(value_kib * 1024),
+                    (f.peak_rss_kib as f64 - value_kib as f64) * 1024.0 / bytes as f64,
+                );
+            }
         }
         w.push('\n');
     }
@@ -406,6 +475,37 @@ impl Report<'_> {
             .collect()
     }
 }
+
+/// A program's median and the empty main's, from one pass.
+struct PassMedians {
+    /// The program's median, seconds.
+    median: f64,
+    /// The empty main's, seconds.
+    empty: f64,
+    /// Whether the pass is the interleaved rounds (else hyperfine's run).
+    interleaved: bool,
+}
+
+/// The programs of the modes table: name, what its frozen function
+/// returns, and its id.
+const MODE_PROGRAMS: [(&str, &str, &str); 4] = [
+    ("cold compute (LazyLock)", "–", "lazylock/1"),
+    (
+        "zero-copy (fastboot, section)",
+        "`&'static Archived<T>`",
+        "fastboot_section/1",
+    ),
+    (
+        "deserialize (section)",
+        "`&'static T`",
+        "fastboot_deserialize_section/1",
+    ),
+    (
+        "serde (section)",
+        "`&'static T`",
+        "fastboot_serde_section/1",
+    ),
+];
 
 /// One row of the targets' table.
 struct Target {
@@ -572,12 +672,14 @@ fn size_json(size: &SizeResults) -> Value {
             "major_faults": r.major_faults,
             "peak_rss_kib": r.peak_rss_kib,
         })).collect::<Vec<_>>(),
-        "freeze": json!({
-            "wall_s": size.freeze.wall,
-            "computed_s": size.freeze.computed,
-            "archived_s": size.freeze.archived,
-            "peak_rss_kib": size.freeze.peak_rss_kib,
-        }),
+        "freeze": size.freezes.iter().map(|f| json!({
+            "mode": f.mode,
+            "snapshot_bytes": f.snapshot_bytes,
+            "wall_s": f.cost.wall,
+            "computed_s": f.cost.computed,
+            "archived_s": f.cost.archived,
+            "peak_rss_kib": f.cost.peak_rss_kib,
+        })).collect::<Vec<_>>(),
         "breakdown": steps_json(&size.breakdown),
         "library": steps_json(&size.library),
     })
