@@ -18,7 +18,7 @@ use std::time::Instant;
 
 use clap::Parser;
 
-use measure::{hyperfine, interleaved, measure_sharing, phases, rusage};
+use measure::{heavy_interleaved, hyperfine, interleaved, measure_sharing, phases, rusage};
 use report::{load_average, Report};
 
 type Result<T, E = String> = std::result::Result<T, E>;
@@ -125,6 +125,9 @@ pub struct Row {
     /// The runs interleaved with the other programs' (see
     /// [`measure::interleaved`]), for light programs.
     pub interleaved: Option<measure::Interleaved>,
+    /// The runs interleaved with the other heavy programs' (see
+    /// [`measure::heavy_interleaved`]), for heavy programs doing 1 lookup.
+    pub heavy_interleaved: Option<measure::Median>,
     /// Minor page faults, median.
     pub minor_faults: u64,
     /// Major page faults, median.
@@ -557,14 +560,18 @@ fn check_outputs(variants: &[Variant]) -> Result<()> {
     Ok(())
 }
 
-/// Times every variant with hyperfine, again interleaved for the light
-/// ones, and counts their page faults and memory.
+/// Times every variant with hyperfine, again interleaved (the light ones
+/// with `empty main`, the heavy ones among themselves), and counts their
+/// page faults and memory.
 fn time_rows(variants: &[Variant], runs: usize, dir: &Path) -> Result<Vec<Row>> {
     let timings = hyperfine(variants, &dir.join("hyperfine.json"))?;
     let medians: Vec<f64> = timings.iter().map(|t| t.median).collect();
     let interleaved = interleaved(variants, &medians)?;
+    let heavy = heavy_interleaved(variants, &medians)?;
     let mut rows = Vec::new();
-    for ((variant, timing), interleaved) in variants.iter().zip(timings).zip(interleaved) {
+    for (((variant, timing), interleaved), heavy_interleaved) in
+        variants.iter().zip(timings).zip(interleaved).zip(heavy)
+    {
         let usage = rusage(&variant.command, runs)?;
         rows.push(Row {
             name: variant.name,
@@ -575,6 +582,7 @@ fn time_rows(variants: &[Variant], runs: usize, dir: &Path) -> Result<Vec<Row>> 
             stddev: timing.stddev,
             runs: timing.runs,
             interleaved,
+            heavy_interleaved,
             minor_faults: usage.minor_faults,
             major_faults: usage.major_faults,
             peak_rss_kib: usage.peak_rss_kib,

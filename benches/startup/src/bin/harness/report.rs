@@ -116,13 +116,17 @@ impl SizeResults {
     }
 
     /// Median time of `id` over median time of `to`: hyperfine's, and the
-    /// interleaved runs' if both were interleaved in the same rounds.
+    /// interleaved runs' if both were interleaved in the same rounds (the
+    /// light ones' or the heavy ones').
     fn ratio(&self, id: &str, to: &str) -> (f64, Option<f64>) {
         let (a, b) = (self.row(id), self.row(to));
         let interleaved = match (a.interleaved, b.interleaved) {
             (Some(m), _) if to == "empty/1" => Some(m.median / m.empty_median),
             (Some(m), Some(n)) if a.lookups == b.lookups => Some(m.median / n.median),
-            _ => None,
+            _ => match (a.heavy_interleaved, b.heavy_interleaved) {
+                (Some(m), Some(n)) => Some(m.median / n.median),
+                _ => None,
+            },
         };
         (a.median / b.median, interleaved)
     }
@@ -237,8 +241,10 @@ impl Report<'_> {
              round (about 2 s of runs per program, after 3 warm-up rounds), with the programs \
              doing as many lookups and `empty main`; it leaves out the heavy programs (over 4× \
              empty main), since a process that has touched tens of megabytes slows down the \
-             next one by hundreds of µs. Where both exist, the interleaved ratios are the ones \
-             the targets are judged on. \
+             next one by hundreds of µs. The heavy programs doing 1 lookup are interleaved \
+             among themselves instead, in a third pass (at least 10 rounds; medians marked ‡, \
+             compared only with one another). Where both exist, the interleaved ratios are the \
+             ones the targets are judged on. \
              Page faults (minor; major faults: {}) and peak RSS: medians of {} runs, counted \
              from `execve` to exit (ptrace stops; `/proc/PID/stat`, `VmHWM`).\n",
             if self
@@ -275,8 +281,9 @@ impl Report<'_> {
              for a program light enough to be in them, hyperfine's run otherwise (marked †); it \
              is what obtaining the value (thawing, deserializing or computing it) and a larger \
              program cost a process, within the machine's noise at the small sizes. *Cold \
-             compute ÷ this*: cold compute's median over the program's (interleaved if both \
-             were).\n\n\
+             compute ÷ this*: cold compute's median over the program's, from the interleaved \
+             rounds if both were in the same ones (the light programs', or the heavy ones', \
+             marked ‡), else from hyperfine's run.\n\n\
              | size | program | returns | median | × empty main | over empty main | cold compute ÷ this | page faults | peak RSS |\n\
              |---|---|---|--:|--:|--:|--:|--:|--:|"
         );
@@ -286,9 +293,14 @@ impl Report<'_> {
                 let (cold, cold_i) = size.ratio("lazylock/1", id);
                 let row = size.row(id);
                 let mark = if pass.interleaved { "" } else { " †" };
+                let heavy = if pass.interleaved || cold_i.is_none() {
+                    ""
+                } else {
+                    " ‡"
+                };
                 let _ = writeln!(
                     w,
-                    "| {} | {program} | {returns} | {}{mark} | {:.2}× | {} | {:.1}× | {} | {} |",
+                    "| {} | {program} | {returns} | {}{mark} | {:.2}× | {} | {:.2}×{heavy} | {} | {} |",
                     size.name,
                     human_time(pass.median),
                     pass.median / pass.empty,
@@ -630,7 +642,7 @@ fn size_table(w: &mut String, size: &SizeResults) {
             human_time(r.median),
             r.median / empty,
             human_time(r.stddev),
-            r.interleaved.map_or("–".into(), |i| human_time(i.median)),
+            interleaved_cell(r),
             r.interleaved.map_or("–".into(), |i| format!(
                 "{:.2}×",
                 i.median / i.empty_median
@@ -640,6 +652,16 @@ fn size_table(w: &mut String, size: &SizeResults) {
         );
     }
     let _ = writeln!(w);
+}
+
+/// A row's interleaved median: with `empty main`, or among the heavy
+/// programs (‡).
+fn interleaved_cell(row: &Row) -> String {
+    match (row.interleaved, row.heavy_interleaved) {
+        (Some(i), _) => human_time(i.median),
+        (None, Some(h)) => format!("{} ‡", human_time(h.median)),
+        (None, None) => "–".into(),
+    }
 }
 
 /// The row of `size` whose id is `id`.
@@ -668,6 +690,8 @@ fn size_json(size: &SizeResults) -> Value {
             "interleaved_median_s": r.interleaved.map(|i| i.median),
             "interleaved_empty_median_s": r.interleaved.map(|i| i.empty_median),
             "interleaved_runs": r.interleaved.map(|i| i.runs),
+            "heavy_interleaved_median_s": r.heavy_interleaved.map(|h| h.median),
+            "heavy_interleaved_runs": r.heavy_interleaved.map(|h| h.runs),
             "minor_faults": r.minor_faults,
             "major_faults": r.major_faults,
             "peak_rss_kib": r.peak_rss_kib,
