@@ -163,20 +163,27 @@ impl SizeResults {
             .sum()
     }
 
-    /// `id`'s median and the empty main's, from the same pass: the
-    /// interleaved rounds if `id` was in them, hyperfine's run otherwise.
+    /// `id`'s median and the empty main's: from the light programs'
+    /// interleaved rounds if `id` was in them; else its median in the heavy
+    /// programs' rounds, beside the empty main's of the light ones; else
+    /// hyperfine's.
     fn against_empty(&self, id: &str) -> PassMedians {
-        let row = self.row(id);
-        match row.interleaved {
-            Some(i) => PassMedians {
+        let (row, empty) = (self.row(id), self.row("empty/1"));
+        match (row.interleaved, row.heavy_interleaved, empty.interleaved) {
+            (Some(i), _, _) => PassMedians {
                 median: i.median,
                 empty: i.empty_median,
-                interleaved: true,
+                mark: "",
             },
-            None => PassMedians {
+            (None, Some(h), Some(e)) => PassMedians {
+                median: h.median,
+                empty: e.median,
+                mark: " ‡",
+            },
+            _ => PassMedians {
                 median: row.median,
-                empty: self.row("empty/1").median,
-                interleaved: false,
+                empty: empty.median,
+                mark: " †",
             },
         }
     }
@@ -276,36 +283,30 @@ impl Report<'_> {
             "## Modes: the first access against computing\n\n\
              The program of each mode (`#[fastboot::frozen]`, `#[fastboot::frozen(deserialize)]`, \
              `#[fastboot::frozen(serde)]`), its snapshot in its `fastboot` section, doing 1 \
-             lookup, beside cold compute (the same map built in a `LazyLock`). *Over empty \
-             main* is its median less `empty main`'s from the same pass: the interleaved rounds \
-             for a program light enough to be in them, hyperfine's run otherwise (marked †); it \
-             is what obtaining the value (thawing, deserializing or computing it) and a larger \
-             program cost a process, within the machine's noise at the small sizes. *Cold \
-             compute ÷ this*: cold compute's median over the program's, from the interleaved \
-             rounds if both were in the same ones (the light programs', or the heavy ones', \
-             marked ‡), else from hyperfine's run.\n\n\
+             lookup, beside cold compute (the same map built in a `LazyLock`). Medians from the \
+             interleaved rounds: with `empty main` for a program light enough to be in them, \
+             among the heavy programs otherwise (‡, against the empty main's median of the \
+             light rounds); hyperfine's only where neither exists (†). *Over empty main*: the \
+             median less the empty main's, what obtaining the value (thawing, deserializing or \
+             computing it) and a larger program cost a process, within the machine's noise at \
+             the small sizes. *Cold compute ÷ this*: the ratio of the two medians shown.\n\n\
              | size | program | returns | median | × empty main | over empty main | cold compute ÷ this | page faults | peak RSS |\n\
              |---|---|---|--:|--:|--:|--:|--:|--:|"
         );
         for size in self.results {
             for (program, returns, id) in MODE_PROGRAMS {
                 let pass = size.against_empty(id);
-                let (cold, cold_i) = size.ratio("lazylock/1", id);
+                let cold = size.against_empty("lazylock/1");
                 let row = size.row(id);
-                let mark = if pass.interleaved { "" } else { " †" };
-                let heavy = if pass.interleaved || cold_i.is_none() {
-                    ""
-                } else {
-                    " ‡"
-                };
                 let _ = writeln!(
                     w,
-                    "| {} | {program} | {returns} | {}{mark} | {:.2}× | {} | {:.2}×{heavy} | {} | {} |",
+                    "| {} | {program} | {returns} | {}{} | {:.2}× | {} | {:.2}× | {} | {} |",
                     size.name,
                     human_time(pass.median),
+                    pass.mark,
                     pass.median / pass.empty,
                     signed_time(pass.median - pass.empty),
-                    cold_i.unwrap_or(cold),
+                    cold.median / pass.median,
                     row.minor_faults,
                     human_bytes(row.peak_rss_kib * 1024),
                 );
@@ -488,14 +489,15 @@ impl Report<'_> {
     }
 }
 
-/// A program's median and the empty main's, from one pass.
+/// A program's median and the empty main's it is compared with.
 struct PassMedians {
     /// The program's median, seconds.
     median: f64,
     /// The empty main's, seconds.
     empty: f64,
-    /// Whether the pass is the interleaved rounds (else hyperfine's run).
-    interleaved: bool,
+    /// Which pass: the light rounds (empty), the heavy rounds (‡), or
+    /// hyperfine's run (†).
+    mark: &'static str,
 }
 
 /// The programs of the modes table: name, what its frozen function
