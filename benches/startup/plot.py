@@ -21,8 +21,10 @@ PROGRAMS = [
     ("fastboot_file", "fastboot, file", "#aec7e8"),
     ("fastboot_footer", "fastboot, footer", "#6baed6"),
     ("fastboot_section", "fastboot, section", "#1f4e99"),
+    ("fastboot_deserialize_section", "fastboot deserialize, section", "#2ca02c"),
+    ("fastboot_serde_section", "fastboot serde, section", "#9467bd"),
 ]
-ZERO_COPY = PROGRAMS[3:]
+ZERO_COPY = PROGRAMS[3:7]
 
 
 def main(source, target):

@@ -10,7 +10,7 @@
 # pages, and writes docs/startup.md, docs/startup.json and docs/startup.png
 # (the plot: matplotlib, installed from PyPI in a virtual environment under
 # the target directory). Run it on a quiet machine: it prints the load
-# average it starts with. About 6 minutes on 2 cores.
+# average it starts with. About 7 minutes on 2 cores.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 

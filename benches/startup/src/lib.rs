@@ -1,6 +1,11 @@
 //! The fastboot side of the startup benchmark (see `README.md` beside this
-//! crate): the frozen static every fastboot program of the benchmark
-//! thaws, shared so that they all hold the same entry.
+//! crate): the value every fastboot program of the benchmark freezes, and
+//! the lookups in its archived form.
+//!
+//! The frozen statics themselves are declared by each program, not here: a
+//! freeze run archives every entry registered in the executable, and an
+//! entry declared in this library would be registered in every program
+//! linked with it, the `deserialize` and `serde` ones included.
 
 use std::collections::HashMap;
 
@@ -8,13 +13,12 @@ use std::collections::HashMap;
 /// (default: the smallest size).
 pub const ENTRIES_VAR: &str = "STARTUP_ENTRIES";
 
-/// The benchmark's map, computed by the freeze run with the number of
-/// entries in `STARTUP_ENTRIES`.
+/// The benchmark's map as a freeze run computes it, with the number of
+/// entries in `STARTUP_ENTRIES`: the body of every program's frozen static.
 ///
-/// Thawed programs never run this body, so they read no variable: the size
-/// is the snapshot's.
-#[fastboot::frozen]
-pub fn dataset() -> HashMap<String, Vec<u32>> {
+/// Thawed programs never run it, so they read no variable: the size is the
+/// snapshot's.
+pub fn compute() -> HashMap<String, Vec<u32>> {
     let entries = std::env::var(ENTRIES_VAR)
         .ok()
         .and_then(|n| startup_workload::entries_of(&n))
@@ -31,4 +35,11 @@ pub fn probe(
     startup_workload::probe(index.len(), lookups, |key| {
         index.get(key).map(fastboot::rkyv::vec::ArchivedVec::len)
     })
+}
+
+/// Looks up `lookups` of the benchmark's keys in the owned map, as the
+/// `deserialize` and `serde` programs hold it.
+#[allow(clippy::implicit_hasher, reason = "the benchmark's one map type")]
+pub fn probe_owned(index: &HashMap<String, Vec<u32>>, lookups: usize) -> startup_workload::Found {
+    startup_workload::probe(index.len(), lookups, |key| index.get(key).map(Vec::len))
 }

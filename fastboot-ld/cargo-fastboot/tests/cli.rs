@@ -190,9 +190,8 @@ fn check_reproducible_names_the_entries_that_depend_on_the_time_or_the_machine()
         .find(|l| l.starts_with("cargo-fastboot: error: freezing is not reproducible"))
         .unwrap_or_else(|| panic!("{err}"));
     assert!(
-        error.contains(
-            "different bytes for unstable::counts, unstable::frozen_at, unstable::home;"
-        ),
+        error
+            .contains("different bytes for unstable::counts, unstable::frozen_at, unstable::home;"),
         "{error}"
     );
     assert!(!error.contains("unstable::stable"), "{error}");

@@ -3,9 +3,17 @@
 //! with the snapshot appended (footer), and with it in its `fastboot`
 //! section. Usage: `fastboot_app [LOOKUPS]`.
 
+use std::collections::HashMap;
+
+/// The benchmark's map, accessed in place (zero-copy, the default mode).
+#[fastboot::frozen]
+fn dataset() -> HashMap<String, Vec<u32>> {
+    startup_bench::compute()
+}
+
 #[fastboot::main]
 fn main() {
     let lookups = startup_workload::lookups_arg();
-    let found = startup_bench::probe(startup_bench::dataset(), lookups);
+    let found = startup_bench::probe(dataset(), lookups);
     println!("{found}");
 }

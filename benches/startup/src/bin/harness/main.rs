@@ -18,7 +18,7 @@ use std::time::Instant;
 
 use clap::Parser;
 
-use measure::{hyperfine, interleaved, measure_sharing, phases, rusage};
+use measure::{heavy_interleaved, hyperfine, interleaved, measure_sharing, phases, rusage};
 use report::{load_average, Report};
 
 type Result<T, E = String> = std::result::Result<T, E>;
@@ -68,9 +68,28 @@ pub struct SizeResults {
     pub breakdown: PerOrigin,
     /// Per origin: the library's steps.
     pub library: PerOrigin,
-    /// What the freeze run costs.
-    pub freeze: measure::FreezeCost,
+    /// What the freeze run costs, per mode.
+    pub freezes: Vec<ModeFreeze>,
 }
+
+/// The freeze run of one mode's program.
+#[derive(Debug)]
+pub struct ModeFreeze {
+    /// The mode: `zero-copy`, `deserialize` or `serde`.
+    pub mode: &'static str,
+    /// Length of the snapshot it writes.
+    pub snapshot_bytes: u64,
+    /// What it costs.
+    pub cost: measure::FreezeCost,
+}
+
+/// The programs of the modes that deserialize the value at first access:
+/// the mode, and the program (built by this package), deployed with its
+/// snapshot in its `fastboot` section as `<program>_section`.
+pub const DESERIALIZING_MODES: [(&str, &str); 2] = [
+    ("deserialize", "fastboot_deserialize"),
+    ("serde", "fastboot_serde"),
+];
 
 /// Steps per origin of the snapshot (`section`, `footer`, `file`).
 pub type PerOrigin = Vec<(String, Vec<Step>)>;
@@ -106,6 +125,9 @@ pub struct Row {
     /// The runs interleaved with the other programs' (see
     /// [`measure::interleaved`]), for light programs.
     pub interleaved: Option<measure::Interleaved>,
+    /// The runs interleaved with the other heavy programs' (see
+    /// [`measure::heavy_interleaved`]), for heavy programs doing 1 lookup.
+    pub heavy_interleaved: Option<measure::Median>,
     /// Minor page faults, median.
     pub minor_faults: u64,
     /// Major page faults, median.
@@ -315,6 +337,15 @@ pub fn checked(command: &mut Command, what: &str) -> Result<String> {
 /// with the snapshot embedded: `section` and `footer`. Returns the
 /// snapshot's path.
 fn deploy(binary: &Path, entries: usize, section: &Path, footer: &Path) -> Result<PathBuf> {
+    let snap = freeze_beside(binary, entries)?;
+    cargo_fastboot::snapshot::embed_section(binary, &snap, section).map_err(|e| e.to_string())?;
+    cargo_fastboot::snapshot::embed_footer(binary, &snap, footer).map_err(|e| e.to_string())?;
+    Ok(snap)
+}
+
+/// Freezes `binary` (a copy of a fastboot program) with `entries` entries
+/// into `<binary>.snap`; returns its path.
+fn freeze_beside(binary: &Path, entries: usize) -> Result<PathBuf> {
     let snap = fastboot_core::contract::snapshot_beside(binary);
     checked(
         Command::new(binary)
@@ -324,8 +355,6 @@ fn deploy(binary: &Path, entries: usize, section: &Path, footer: &Path) -> Resul
             .env_remove("FASTBOOT_SNAPSHOT"),
         &format!("freezing {}", binary.display()),
     )?;
-    cargo_fastboot::snapshot::embed_section(binary, &snap, section).map_err(|e| e.to_string())?;
-    cargo_fastboot::snapshot::embed_footer(binary, &snap, footer).map_err(|e| e.to_string())?;
     Ok(snap)
 }
 
@@ -346,7 +375,7 @@ fn measure_size(
     entries: usize,
     dir: &Path,
 ) -> Result<SizeResults> {
-    let Prepared { snap, freeze } = prepare(cargo, built, plain, entries, dir)?;
+    let Prepared { snap, freezes } = prepare(cargo, built, plain, entries, dir)?;
     let variants = variants(dir, entries);
     check_outputs(&variants)?;
     let rows = time_rows(&variants, options.runs, dir)?;
@@ -359,7 +388,7 @@ fn measure_size(
         rows,
         breakdown,
         library,
-        freeze,
+        freezes,
     })
 }
 
@@ -367,12 +396,13 @@ fn measure_size(
 struct Prepared {
     /// The snapshot of the fastboot program.
     snap: PathBuf,
-    /// What freezing it costs.
-    freeze: measure::FreezeCost,
+    /// What freezing costs, in each mode.
+    freezes: Vec<ModeFreeze>,
 }
 
 /// Writes the size's data files, builds the programs that embed them, and
-/// deploys the fastboot programs (frozen, embedded both ways).
+/// deploys the fastboot programs (frozen; the zero-copy one embedded both
+/// ways, the others in their section).
 fn prepare(
     cargo: &std::ffi::OsStr,
     built: &BTreeMap<String, PathBuf>,
@@ -401,12 +431,19 @@ fn prepare(
         &dir.join("fastboot_section"),
         &dir.join("fastboot_footer"),
     )?;
-    let freeze = measure::freeze(
-        &dir.join("fastboot_file"),
-        entries,
-        &dir.join("freeze-cost.snap"),
-        3,
-    )?;
+    let mut freezes = vec![ModeFreeze {
+        mode: "zero-copy",
+        snapshot_bytes: file_len(&snap)?,
+        cost: measure::freeze(
+            &dir.join("fastboot_file"),
+            entries,
+            &dir.join("freeze-cost.snap"),
+            3,
+        )?,
+    }];
+    for (mode, program) in DESERIALIZING_MODES {
+        freezes.push(deploy_section(built, mode, program, entries, dir)?);
+    }
     copy(&built["phases"], &dir.join("phases_file"))?;
     deploy(
         &dir.join("phases_file"),
@@ -415,18 +452,48 @@ fn prepare(
         &dir.join("phases_footer"),
     )?;
 
-    Ok(Prepared { snap, freeze })
+    Ok(Prepared { snap, freezes })
+}
+
+/// Deploys `program`, frozen in `mode`, with its snapshot in its section
+/// (`<program>_section`, from the bare copy `<program>_bare`), and measures
+/// its freeze run.
+fn deploy_section(
+    built: &BTreeMap<String, PathBuf>,
+    mode: &'static str,
+    program: &str,
+    entries: usize,
+    dir: &Path,
+) -> Result<ModeFreeze> {
+    let bare = dir.join(format!("{program}_bare"));
+    copy(&built[program], &bare)?;
+    let snap = freeze_beside(&bare, entries)?;
+    let section = dir.join(format!("{program}_section"));
+    cargo_fastboot::snapshot::embed_section(&bare, &snap, &section).map_err(|e| e.to_string())?;
+    Ok(ModeFreeze {
+        mode,
+        snapshot_bytes: file_len(&snap)?,
+        cost: measure::freeze(&bare, entries, &dir.join("freeze-cost.snap"), 3)?,
+    })
 }
 
 /// Every program measured at one size, with 1 and 100 lookups.
 fn variants(dir: &Path, entries: usize) -> Vec<Variant> {
-    /// The light programs, measured with 1 and 100 lookups: name in the
-    /// tables, program (also the id), and whether it thaws with fastboot.
-    const LIGHT: [(&str, &str, bool); 4] = [
+    /// The programs measured with 1 and 100 lookups: name in the tables,
+    /// program (also the id), and whether it thaws with fastboot. The
+    /// zero-copy ones are light at every size; those that deserialize are
+    /// not at large sizes, and [`interleaved`] leaves them out there.
+    const LOOKING_UP: [(&str, &str, bool); 6] = [
         ("include_bytes! + rkyv, by hand", "rkyv_include", false),
         ("fastboot, file", "fastboot_file", true),
         ("fastboot, footer", "fastboot_footer", true),
         ("fastboot, section", "fastboot_section", true),
+        (
+            "fastboot deserialize, section",
+            "fastboot_deserialize_section",
+            true,
+        ),
+        ("fastboot serde, section", "fastboot_serde_section", true),
     ];
     let heavy = [
         (
@@ -455,7 +522,7 @@ fn variants(dir: &Path, entries: usize) -> Vec<Variant> {
         variants.push(variant);
     }
     for lookups in [1, 100] {
-        for (name, program, fastboot) in LIGHT {
+        for (name, program, fastboot) in LOOKING_UP {
             variants.push(Variant::new(
                 name,
                 program,
@@ -493,14 +560,18 @@ fn check_outputs(variants: &[Variant]) -> Result<()> {
     Ok(())
 }
 
-/// Times every variant with hyperfine, again interleaved for the light
-/// ones, and counts their page faults and memory.
+/// Times every variant with hyperfine, again interleaved (the light ones
+/// with `empty main`, the heavy ones among themselves), and counts their
+/// page faults and memory.
 fn time_rows(variants: &[Variant], runs: usize, dir: &Path) -> Result<Vec<Row>> {
     let timings = hyperfine(variants, &dir.join("hyperfine.json"))?;
     let medians: Vec<f64> = timings.iter().map(|t| t.median).collect();
     let interleaved = interleaved(variants, &medians)?;
+    let heavy = heavy_interleaved(variants, &medians)?;
     let mut rows = Vec::new();
-    for ((variant, timing), interleaved) in variants.iter().zip(timings).zip(interleaved) {
+    for (((variant, timing), interleaved), heavy_interleaved) in
+        variants.iter().zip(timings).zip(interleaved).zip(heavy)
+    {
         let usage = rusage(&variant.command, runs)?;
         rows.push(Row {
             name: variant.name,
@@ -511,6 +582,7 @@ fn time_rows(variants: &[Variant], runs: usize, dir: &Path) -> Result<Vec<Row>> 
             stddev: timing.stddev,
             runs: timing.runs,
             interleaved,
+            heavy_interleaved,
             minor_faults: usage.minor_faults,
             major_faults: usage.major_faults,
             peak_rss_kib: usage.peak_rss_kib,

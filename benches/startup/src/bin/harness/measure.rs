@@ -76,6 +76,12 @@ pub struct Interleaved {
     pub runs: usize,
 }
 
+/// Whether the program of `medians[i]` is light: a median at most 4 times
+/// the empty one's (`medians[0]`).
+fn is_light(medians: &[f64], i: usize) -> bool {
+    medians[i] <= 4.0 * medians[0]
+}
+
 /// Times the light programs again, in rounds that run each once in turn,
 /// so that a change of the machine's load over the minutes of hyperfine's
 /// run (which runs each program's runs one after the other) weighs on all
@@ -85,49 +91,89 @@ pub struct Interleaved {
 /// `empty main` (the first variant). Heavy programs (a median over 4 times
 /// the empty one's, from `medians`, hyperfine's) are left out: a process
 /// that has touched tens of megabytes slows down the one after it by
-/// hundreds of microseconds, and their own ratios are large enough for
-/// hyperfine's numbers. Each program runs for about 2 s in all (10 to 1500
-/// runs), after 3 warm-up rounds.
+/// hundreds of microseconds, and their ratios to the empty one are large
+/// enough for hyperfine's numbers (see [`heavy_interleaved`] for their
+/// ratios to one another).
 pub fn interleaved(variants: &[Variant], medians: &[f64]) -> Result<Vec<Option<Interleaved>>> {
-    let light = |i: usize| medians[i] <= 4.0 * medians[0];
     let mut found = vec![None; variants.len()];
     for lookups in [1, 100] {
         let group: Vec<usize> = (0..variants.len())
-            .filter(|&i| i == 0 || (variants[i].lookups == lookups && light(i)))
+            .filter(|&i| i == 0 || (variants[i].lookups == lookups && is_light(medians, i)))
             .collect();
-        let runs: Vec<usize> = group
-            .iter()
-            .map(|&i| {
-                #[allow(clippy::cast_sign_loss, reason = "a median time is positive")]
-                let runs = (2.0 / medians[i]) as usize;
-                runs.clamp(10, 1500)
-            })
-            .collect();
-        let mut times: Vec<Vec<f64>> = vec![Vec::new(); group.len()];
-        let warmup = 3;
-        for round in 0..warmup + runs.iter().max().copied().unwrap_or(0) {
-            for (k, &i) in group.iter().enumerate() {
-                if round >= warmup + runs[k] {
-                    continue;
-                }
-                let elapsed = time_once(&variants[i])?;
-                if round >= warmup {
-                    times[k].push(elapsed);
-                }
-            }
-        }
-        let medians: Vec<f64> = times.iter_mut().map(|t| median_f64(t)).collect();
+        let medians = rounds(variants, &group, medians)?;
         for (k, &i) in group.iter().enumerate() {
             if i != 0 || lookups == 1 {
                 found[i] = Some(Interleaved {
-                    median: medians[k],
-                    empty_median: medians[0],
-                    runs: times[k].len(),
+                    median: medians[k].median,
+                    empty_median: medians[0].median,
+                    runs: medians[k].runs,
                 });
             }
         }
     }
     Ok(found)
+}
+
+/// Times the heavy programs doing 1 lookup (cold compute, deserializing
+/// ones) again, in rounds among themselves, without `empty main`: each takes
+/// far longer than the hundreds of microseconds one process can cost the
+/// next, and a load that changes over hyperfine's minutes changed their
+/// ratios by half in a run on a busy machine. Only when there are two.
+pub fn heavy_interleaved(variants: &[Variant], medians: &[f64]) -> Result<Vec<Option<Median>>> {
+    let group: Vec<usize> = (1..variants.len())
+        .filter(|&i| variants[i].lookups == 1 && !is_light(medians, i))
+        .collect();
+    let mut found = vec![None; variants.len()];
+    if group.len() < 2 {
+        return Ok(found);
+    }
+    for (median, &i) in rounds(variants, &group, medians)?.into_iter().zip(&group) {
+        found[i] = Some(median);
+    }
+    Ok(found)
+}
+
+/// A median time of interleaved runs.
+#[derive(Debug, Clone, Copy)]
+pub struct Median {
+    /// The median, seconds.
+    pub median: f64,
+    /// Its runs.
+    pub runs: usize,
+}
+
+/// Runs the variants of `group` in rounds, each once in turn, for about
+/// 2 s each in all (10 to 1500 runs, from `medians`, hyperfine's), after 3
+/// warm-up rounds; the median of each, in `group`'s order.
+fn rounds(variants: &[Variant], group: &[usize], medians: &[f64]) -> Result<Vec<Median>> {
+    let runs: Vec<usize> = group
+        .iter()
+        .map(|&i| {
+            #[allow(clippy::cast_sign_loss, reason = "a median time is positive")]
+            let runs = (2.0 / medians[i]) as usize;
+            runs.clamp(10, 1500)
+        })
+        .collect();
+    let mut times: Vec<Vec<f64>> = vec![Vec::new(); group.len()];
+    let warmup = 3;
+    for round in 0..warmup + runs.iter().max().copied().unwrap_or(0) {
+        for (k, &i) in group.iter().enumerate() {
+            if round >= warmup + runs[k] {
+                continue;
+            }
+            let elapsed = time_once(&variants[i])?;
+            if round >= warmup {
+                times[k].push(elapsed);
+            }
+        }
+    }
+    Ok(times
+        .iter_mut()
+        .map(|t| Median {
+            median: median_f64(t),
+            runs: t.len(),
+        })
+        .collect())
 }
 
 /// Runs `variant` once, with standard input and output on `/dev/null`,

@@ -85,6 +85,12 @@ fn human_bytes(bytes: u64) -> String {
     }
 }
 
+/// A difference of times, with its sign.
+fn signed_time(seconds: f64) -> String {
+    let sign = if seconds < 0.0 { "−" } else { "+" };
+    format!("{sign}{}", human_time(seconds.abs()))
+}
+
 fn times(ratio: Option<f64>) -> String {
     ratio.map_or("–".into(), |r| format!("{r:.2}×"))
 }
@@ -110,13 +116,17 @@ impl SizeResults {
     }
 
     /// Median time of `id` over median time of `to`: hyperfine's, and the
-    /// interleaved runs' if both were interleaved in the same rounds.
+    /// interleaved runs' if both were interleaved in the same rounds (the
+    /// light ones' or the heavy ones').
     fn ratio(&self, id: &str, to: &str) -> (f64, Option<f64>) {
         let (a, b) = (self.row(id), self.row(to));
         let interleaved = match (a.interleaved, b.interleaved) {
             (Some(m), _) if to == "empty/1" => Some(m.median / m.empty_median),
             (Some(m), Some(n)) if a.lookups == b.lookups => Some(m.median / n.median),
-            _ => None,
+            _ => match (a.heavy_interleaved, b.heavy_interleaved) {
+                (Some(m), Some(n)) => Some(m.median / n.median),
+                _ => None,
+            },
         };
         (a.median / b.median, interleaved)
     }
@@ -151,6 +161,31 @@ impl SizeResults {
             .filter_map(|step| self.step(true, origin, step))
             .map(|s| s.faults)
             .sum()
+    }
+
+    /// `id`'s median and the empty main's: from the light programs'
+    /// interleaved rounds if `id` was in them; else its median in the heavy
+    /// programs' rounds, beside the empty main's of the light ones; else
+    /// hyperfine's.
+    fn against_empty(&self, id: &str) -> PassMedians {
+        let (row, empty) = (self.row(id), self.row("empty/1"));
+        match (row.interleaved, row.heavy_interleaved, empty.interleaved) {
+            (Some(i), _, _) => PassMedians {
+                median: i.median,
+                empty: i.empty_median,
+                mark: "",
+            },
+            (None, Some(h), Some(e)) => PassMedians {
+                median: h.median,
+                empty: e.median,
+                mark: " ‡",
+            },
+            _ => PassMedians {
+                median: row.median,
+                empty: empty.median,
+                mark: " †",
+            },
+        }
     }
 
     /// Extra page faults of `program` doing 100 lookups instead of 1.
@@ -213,8 +248,10 @@ impl Report<'_> {
              round (about 2 s of runs per program, after 3 warm-up rounds), with the programs \
              doing as many lookups and `empty main`; it leaves out the heavy programs (over 4× \
              empty main), since a process that has touched tens of megabytes slows down the \
-             next one by hundreds of µs. Where both exist, the interleaved ratios are the ones \
-             the targets are judged on. \
+             next one by hundreds of µs. The heavy programs doing 1 lookup are interleaved \
+             among themselves instead, in a third pass (at least 10 rounds; medians marked ‡, \
+             compared only with one another). Where both exist, the interleaved ratios are the \
+             ones the targets are judged on. \
              Page faults (minor; major faults: {}) and peak RSS: medians of {} runs, counted \
              from `execve` to exit (ptrace stops; `/proc/PID/stat`, `VmHWM`).\n",
             if self
@@ -232,6 +269,7 @@ impl Report<'_> {
         for size in self.results {
             size_table(w, size);
         }
+        self.modes_table(w);
         self.freeze_table(w);
         self.phase_tables(w);
         self.sharing_table(w);
@@ -239,37 +277,81 @@ impl Report<'_> {
         md
     }
 
+    fn modes_table(&self, w: &mut String) {
+        let _ = writeln!(
+            w,
+            "## Modes: the first access against computing\n\n\
+             The program of each mode (`#[fastboot::frozen]`, `#[fastboot::frozen(deserialize)]`, \
+             `#[fastboot::frozen(serde)]`), its snapshot in its `fastboot` section, doing 1 \
+             lookup, beside cold compute (the same map built in a `LazyLock`). Medians from the \
+             interleaved rounds: with `empty main` for a program light enough to be in them, \
+             among the heavy programs otherwise (‡, against the empty main's median of the \
+             light rounds); hyperfine's only where neither exists (†). *Over empty main*: the \
+             median less the empty main's, what obtaining the value (thawing, deserializing or \
+             computing it) and a larger program cost a process, within the machine's noise at \
+             the small sizes. *Cold compute ÷ this*: the ratio of the two medians shown.\n\n\
+             | size | program | returns | median | × empty main | over empty main | cold compute ÷ this | page faults | peak RSS |\n\
+             |---|---|---|--:|--:|--:|--:|--:|--:|"
+        );
+        for size in self.results {
+            for (program, returns, id) in MODE_PROGRAMS {
+                let pass = size.against_empty(id);
+                let cold = size.against_empty("lazylock/1");
+                let row = size.row(id);
+                let _ = writeln!(
+                    w,
+                    "| {} | {program} | {returns} | {}{} | {:.2}× | {} | {:.2}× | {} | {} |",
+                    size.name,
+                    human_time(pass.median),
+                    pass.mark,
+                    pass.median / pass.empty,
+                    signed_time(pass.median - pass.empty),
+                    cold.median / pass.median,
+                    row.minor_faults,
+                    human_bytes(row.peak_rss_kib * 1024),
+                );
+            }
+        }
+        w.push('\n');
+    }
+
     fn freeze_table(&self, w: &mut String) {
         let _ = writeln!(
             w,
             "## Freezing\n\n\
-             The freeze run of the fastboot program (`FASTBOOT_FREEZE`): medians of 3 runs. \
+             The freeze run of the fastboot program of each mode (`FASTBOOT_FREEZE`): medians \
+             of 3 runs. \
              *Freezing* is all of it but computing the value (archiving in a canonical order, \
              writing the file, flushing it to disk, and the process's start and exit); its \
              throughput is in bytes of snapshot. Peak RSS is that of the freeze run, beside \
              the cold-compute program's, which holds the value; the last column is the \
              difference in units of the snapshot's size.\n\n\
-             | size | snapshot | run | computing | archiving | freezing | throughput | peak RSS | value's RSS | (peak − value) / snapshot |\n\
-             |---|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
+             *Archiving* is rkyv's for `zero-copy` and `deserialize` (the same archive), \
+             MessagePack's (rmp-serde) for `serde`.\n\n\
+             | size | mode | snapshot | run | computing | archiving | freezing | throughput | peak RSS | value's RSS | (peak − value) / snapshot |\n\
+             |---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
         );
         for size in self.results {
-            let f = &size.freeze;
-            let freezing = f.wall - f.computed;
             let value_kib = row_of(size, "lazylock/1").peak_rss_kib;
-            let _ = writeln!(
-                w,
-                "| {} | {} | {} | {} | {} | {} | {:.0} MB/s | {} | {} | {:.2} |",
-                size.name,
-                human_bytes(size.snapshot_bytes),
-                human_time(f.wall),
-                human_time(f.computed),
-                human_time(f.archived),
-                human_time(freezing),
-                size.snapshot_bytes as f64 / freezing / 1e6,
-                human_bytes(f.peak_rss_kib * 1024),
-                human_bytes(value_kib * 1024),
-                (f.peak_rss_kib as f64 - value_kib as f64) * 1024.0 / size.snapshot_bytes as f64,
-            );
+            for freeze in &size.freezes {
+                let (f, bytes) = (&freeze.cost, freeze.snapshot_bytes);
+                let freezing = f.wall - f.computed;
+                let _ = writeln!(
+                    w,
+                    "| {} | {} | {} | {} | {} | {} | {} | {:.0} MB/s | {} | {} | {:.2} |",
+                    size.name,
+                    freeze.mode,
+                    human_bytes(bytes),
+                    human_time(f.wall),
+                    human_time(f.computed),
+                    human_time(f.archived),
+                    human_time(freezing),
+                    bytes as f64 / freezing / 1e6,
+                    human_bytes(f.peak_rss_kib * 1024),
+                    human_bytes(value_kib * 1024),
+                    (f.peak_rss_kib as f64 - value_kib as f64) * 1024.0 / bytes as f64,
+                );
+            }
         }
         w.push('\n');
     }
@@ -407,6 +489,38 @@ impl Report<'_> {
     }
 }
 
+/// A program's median and the empty main's it is compared with.
+struct PassMedians {
+    /// The program's median, seconds.
+    median: f64,
+    /// The empty main's, seconds.
+    empty: f64,
+    /// Which pass: the light rounds (empty), the heavy rounds (‡), or
+    /// hyperfine's run (†).
+    mark: &'static str,
+}
+
+/// The programs of the modes table: name, what its frozen function
+/// returns, and its id.
+const MODE_PROGRAMS: [(&str, &str, &str); 4] = [
+    ("cold compute (LazyLock)", "–", "lazylock/1"),
+    (
+        "zero-copy (fastboot, section)",
+        "`&'static Archived<T>`",
+        "fastboot_section/1",
+    ),
+    (
+        "deserialize (section)",
+        "`&'static T`",
+        "fastboot_deserialize_section/1",
+    ),
+    (
+        "serde (section)",
+        "`&'static T`",
+        "fastboot_serde_section/1",
+    ),
+];
+
 /// One row of the targets' table.
 struct Target {
     name: String,
@@ -530,7 +644,7 @@ fn size_table(w: &mut String, size: &SizeResults) {
             human_time(r.median),
             r.median / empty,
             human_time(r.stddev),
-            r.interleaved.map_or("–".into(), |i| human_time(i.median)),
+            interleaved_cell(r),
             r.interleaved.map_or("–".into(), |i| format!(
                 "{:.2}×",
                 i.median / i.empty_median
@@ -540,6 +654,16 @@ fn size_table(w: &mut String, size: &SizeResults) {
         );
     }
     let _ = writeln!(w);
+}
+
+/// A row's interleaved median: with `empty main`, or among the heavy
+/// programs (‡).
+fn interleaved_cell(row: &Row) -> String {
+    match (row.interleaved, row.heavy_interleaved) {
+        (Some(i), _) => human_time(i.median),
+        (None, Some(h)) => format!("{} ‡", human_time(h.median)),
+        (None, None) => "–".into(),
+    }
 }
 
 /// The row of `size` whose id is `id`.
@@ -568,16 +692,20 @@ fn size_json(size: &SizeResults) -> Value {
             "interleaved_median_s": r.interleaved.map(|i| i.median),
             "interleaved_empty_median_s": r.interleaved.map(|i| i.empty_median),
             "interleaved_runs": r.interleaved.map(|i| i.runs),
+            "heavy_interleaved_median_s": r.heavy_interleaved.map(|h| h.median),
+            "heavy_interleaved_runs": r.heavy_interleaved.map(|h| h.runs),
             "minor_faults": r.minor_faults,
             "major_faults": r.major_faults,
             "peak_rss_kib": r.peak_rss_kib,
         })).collect::<Vec<_>>(),
-        "freeze": json!({
-            "wall_s": size.freeze.wall,
-            "computed_s": size.freeze.computed,
-            "archived_s": size.freeze.archived,
-            "peak_rss_kib": size.freeze.peak_rss_kib,
-        }),
+        "freeze": size.freezes.iter().map(|f| json!({
+            "mode": f.mode,
+            "snapshot_bytes": f.snapshot_bytes,
+            "wall_s": f.cost.wall,
+            "computed_s": f.cost.computed,
+            "archived_s": f.cost.archived,
+            "peak_rss_kib": f.cost.peak_rss_kib,
+        })).collect::<Vec<_>>(),
         "breakdown": steps_json(&size.breakdown),
         "library": steps_json(&size.library),
     })
