@@ -65,13 +65,14 @@ where
 impl DeserializeWith<ArchivedString, &'static str, SnapshotDeserializer> for Static {
     fn deserialize_with(
         field: &ArchivedString,
-        _: &mut SnapshotDeserializer,
+        snapshot: &mut SnapshotDeserializer,
     ) -> Result<&'static str, rkyv::rancor::Error> {
-        // SAFETY: a `SnapshotDeserializer` only deserializes archives that
-        // are mapped for the life of the process and never change (see
-        // `mode::MappedSnapshot`), so the string, which lies inside the
-        // archive, lives as long as the process.
-        Ok(unsafe { extend(field.as_str()) })
+        // Borrowed from the snapshot when it lies there; a string from any
+        // other archive (one that the deserialized type's own code made) is
+        // copied, once, and leaked.
+        Ok(snapshot
+            .borrow(field.as_str())
+            .unwrap_or_else(|| String::leak(field.as_str().to_owned())))
     }
 }
 
@@ -99,31 +100,23 @@ impl<T: Native> DeserializeWith<ArchivedVec<T::Archived>, &'static [T], Snapshot
 {
     fn deserialize_with(
         field: &ArchivedVec<T::Archived>,
-        _: &mut SnapshotDeserializer,
+        snapshot: &mut SnapshotDeserializer,
     ) -> Result<&'static [T], rkyv::rancor::Error> {
-        Ok(match T::view(field) {
-            // SAFETY: as for `&'static str` above: the slice lies in an
-            // archive mapped for the life of the process.
-            Cow::Borrowed(slice) => unsafe { extend(slice) },
-            Cow::Owned(copy) => Vec::leak(copy),
+        // As for `&'static str` above: borrowed from the snapshot, or
+        // copied and leaked.
+        let view = T::view(field);
+        Ok(match snapshot.borrow(&*view) {
+            Some(slice) => slice,
+            None => Vec::leak(view.into_owned()),
         })
     }
 }
 
-/// Extends a borrow of snapshot bytes to `'static`.
-///
-/// # Safety
-/// `value` must lie in memory that stays mapped and unchanged for the life
-/// of the process.
-unsafe fn extend<T: ?Sized>(value: &T) -> &'static T {
-    // SAFETY: as promised by the caller.
-    unsafe { &*std::ptr::from_ref(value) }
-}
-
 /// Plain numbers whose archived slices read as native slices: in place
 /// where rkyv's archived form is the native one in memory (one byte, or a
-/// little-endian target), copied otherwise.
-pub trait Native: Archive + Copy + Sized + 'static {
+/// little-endian target), copied otherwise. Implemented by fastboot for
+/// the integers and floats; sealed.
+pub trait Native: Archive + Copy + Sized + sealed::Sealed + 'static {
     /// `archived` as native values.
     fn view(archived: &[Self::Archived]) -> Cow<'_, [Self]>;
 }
@@ -141,18 +134,23 @@ pub trait AsNative {
     fn as_native(&self) -> &[Self::Native];
 }
 
+mod sealed {
+    /// Keeps [`Native`](super::Native) fastboot's: `Static` trusts its
+    /// `view` to return the archived slice's own memory.
+    pub trait Sealed {}
+}
+
 macro_rules! native {
     ($($native:ident as $archived:ident),*) => {$(
+        impl sealed::Sealed for $native {}
+
         impl Native for $native {
             fn view(archived: &[Self::Archived]) -> Cow<'_, [Self]> {
-                if cfg!(target_endian = "little")
-                    || size_of::<Self>() == 1
-                {
+                if cfg!(target_endian = "little") {
                     // SAFETY: rkyv's archived form of this number has the
                     // size and alignment of the native one (checked below at
-                    // compile time) and, on a little-endian target or for
-                    // one byte, the same bytes; every bit pattern is a valid
-                    // value of it.
+                    // compile time) and, on a little-endian target, the same
+                    // bytes; every bit pattern is a valid value of it.
                     Cow::Borrowed(unsafe {
                         std::slice::from_raw_parts(archived.as_ptr().cast::<Self>(), archived.len())
                     })
@@ -194,6 +192,9 @@ native!(
     f32 as f32_le,
     f64 as f64_le
 );
+
+impl sealed::Sealed for u8 {}
+impl sealed::Sealed for i8 {}
 
 impl Native for u8 {
     fn view(archived: &[u8]) -> Cow<'_, [u8]> {

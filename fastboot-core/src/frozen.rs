@@ -137,18 +137,19 @@ impl<M: Mode> Frozen<M> {
         };
         // Only the thread that initialises `value` gets here.
         let _ = self.entry.frozen.set(archive);
-        // SAFETY: `bytes` is `encode`'s result for `value`, the `AlignedVec`
-        // it returned, leaked just above.
-        unsafe { M::frozen(value, bytes) }
+        M::frozen(value, bytes).unwrap_or_else(|e| {
+            crate::fail(&format!(
+                "freeze failed: the archive of {} does not validate: {e}",
+                self.entry.display_name()
+            ))
+        })
     }
 
     fn thaw(&'static self) -> Result<(M::Kept, &'static Origin), Reason> {
         let (record, origin) = thaw::record(&self.entry)?;
-        let (root_size, root_align) = M::ROOT;
-        thaw::check_data(&record, origin, root_size, root_align)?;
         // SAFETY: the bytes are mapped for the life of the process (a loaded
         // segment, or a leaked mapping), aligned and long enough for the
-        // root (checked above). Bytes from a file are validated by the mode
+        // root (checked by `thaw::record`). Bytes from a file are validated by the mode
         // before any unchecked access, which makes it sound for any content;
         // they must not change afterwards, which holds as long as the file
         // is replaced rather than rewritten in place (see `source::file`).

@@ -59,13 +59,9 @@ pub trait Mode: 'static {
     fn computed(value: Self::Value) -> Self::Kept;
 
     /// What to keep in a freeze run: the computed value, and `bytes`, its
-    /// encoding for the snapshot.
-    ///
-    /// # Safety
-    /// `bytes` must be [`encode`](Mode::encode)'s result for `value` (or the
-    /// macro's deterministic equivalent), in the 16-byte aligned buffer it
-    /// returned, leaked so that it is never freed or changed.
-    unsafe fn frozen(value: Self::Value, bytes: &'static [u8]) -> Self::Kept;
+    /// encoding for the snapshot (which a mode reading it validates first:
+    /// they come from the encoding function the caller passed).
+    fn frozen(value: Self::Value, bytes: &'static [u8]) -> Result<Self::Kept, InvalidData>;
 
     /// The value, from what is kept.
     fn output(kept: &Self::Kept) -> &Self::Output;
@@ -196,11 +192,12 @@ where
         unsafe { access::<T, W>(bytes) }
     }
 
-    unsafe fn frozen(_value: T, bytes: &'static [u8]) -> Self::Kept {
-        // SAFETY: `bytes` is this value's archive as a `With<T, W>` (the
-        // same archived type as `T`'s when `W` is `Identity`), made by this
-        // program into an `AlignedVec` and leaked (the caller's promise).
-        unsafe { access::<T, W>(bytes) }
+    fn frozen(_value: T, bytes: &'static [u8]) -> Result<Self::Kept, InvalidData> {
+        // Validated: a freeze run checks each archive it writes, once.
+        archive::validate::<With<T, W>>(bytes)?;
+        // SAFETY: validated just above, and `'static`: never freed, and
+        // never changed through this shared borrow.
+        Ok(unsafe { access::<T, W>(bytes) })
     }
 
     fn output(kept: &Self::Kept) -> &Self::Output {
@@ -234,7 +231,7 @@ where
         let archived = unsafe { access_checked::<T, W>(bytes, embedded)? };
         // The archive lives as long as the process (the caller's promise),
         // which is what `MappedSnapshot` lets `Static` fields borrow.
-        let mut snapshot = MappedSnapshot::new();
+        let mut snapshot = MappedSnapshot::new(bytes);
         W::deserialize_with(archived, Strategy::wrap(&mut snapshot))
             .map_err(|e| InvalidData::Rejected(format!("deserializing: {e}")))
     }
@@ -243,8 +240,8 @@ where
         value
     }
 
-    unsafe fn frozen(value: T, _bytes: &'static [u8]) -> T {
-        value
+    fn frozen(value: T, _bytes: &'static [u8]) -> Result<T, InvalidData> {
+        Ok(value)
     }
 
     fn output(kept: &T) -> &T {
@@ -294,8 +291,8 @@ where
         value
     }
 
-    unsafe fn frozen(value: T, _bytes: &'static [u8]) -> T {
-        value
+    fn frozen(value: T, _bytes: &'static [u8]) -> Result<T, InvalidData> {
+        Ok(value)
     }
 
     fn output(kept: &T) -> &T {
@@ -303,19 +300,38 @@ where
     }
 }
 
-/// rkyv's deserializer for archives mapped for the life of the process,
-/// which lets [`Static`](crate::Static) fields borrow from them.
+/// rkyv's deserializer for a snapshot's archives, which lets
+/// [`Static`](crate::Static) fields borrow what lies in the snapshot.
 ///
-/// Only fastboot makes one, and only for a snapshot's bytes (see
-/// [`Deserialize`]'s `thaw`): its field is private.
+/// It knows the snapshot's bytes, mapped for the life of the process and
+/// never changed (what [`Mode::thaw`]'s caller promises), and lends
+/// `'static` borrows only of memory inside them; anything else a
+/// deserializer is handed is copied.
 #[derive(Debug)]
 pub struct MappedSnapshot {
     pool: Pool,
+    bytes: &'static [u8],
 }
 
 impl MappedSnapshot {
-    fn new() -> Self {
-        MappedSnapshot { pool: Pool::new() }
+    fn new(bytes: &'static [u8]) -> Self {
+        MappedSnapshot {
+            pool: Pool::new(),
+            bytes,
+        }
+    }
+
+    /// `value` for the life of the process, if it lies within the
+    /// snapshot's bytes.
+    pub fn borrow<T: ?Sized>(&self, value: &T) -> Option<&'static T> {
+        let start = std::ptr::from_ref(value).cast::<u8>() as usize;
+        let end = start.checked_add(size_of_val(value))?;
+        let snapshot = self.bytes.as_ptr_range();
+        let inside = snapshot.start as usize <= start && end <= snapshot.end as usize;
+        // SAFETY: `value` lies within `bytes`, which live, unchanged, for
+        // the life of the process (`'static`, and never written: see
+        // `Mode::thaw`'s contract), so it does too.
+        inside.then(|| unsafe { &*std::ptr::from_ref(value) })
     }
 }
 
@@ -378,6 +394,70 @@ mod tests {
         if cfg!(target_endian = "little") {
             assert!(bytes.as_ptr_range().contains(&thawed.as_ptr().cast()));
         }
+    }
+
+    /// A wrapper whose deserialization, entirely safe code, hands the
+    /// snapshot's deserializer a string of an archive of its own on the
+    /// heap, then frees that archive: what it gets must not borrow from it.
+    struct ForeignArchive;
+
+    impl ArchiveWith<&'static str> for ForeignArchive {
+        type Archived = rkyv::string::ArchivedString;
+        type Resolver = rkyv::string::StringResolver;
+
+        fn resolve_with(
+            field: &&'static str,
+            resolver: Self::Resolver,
+            out: rkyv::Place<Self::Archived>,
+        ) {
+            <Static as ArchiveWith<&'static str>>::resolve_with(field, resolver, out);
+        }
+    }
+
+    impl<S> rkyv::with::SerializeWith<&'static str, S> for ForeignArchive
+    where
+        S: rancor::Fallible + rkyv::ser::Writer + ?Sized,
+        S::Error: rancor::Source,
+    {
+        fn serialize_with(
+            field: &&'static str,
+            serializer: &mut S,
+        ) -> Result<Self::Resolver, S::Error> {
+            <Static as rkyv::with::SerializeWith<&'static str, S>>::serialize_with(
+                field, serializer,
+            )
+        }
+    }
+
+    impl DeserializeWith<rkyv::string::ArchivedString, &'static str, SnapshotDeserializer>
+        for ForeignArchive
+    {
+        fn deserialize_with(
+            _: &rkyv::string::ArchivedString,
+            snapshot: &mut SnapshotDeserializer,
+        ) -> Result<&'static str, rancor::Error> {
+            let heap =
+                archive::archive(&String::from("a string on the heap, too long to be inline"));
+            let archived =
+                rkyv::access::<rkyv::string::ArchivedString, rancor::Error>(&heap).unwrap();
+            let string = Static::deserialize_with(archived, snapshot)?;
+            drop(heap);
+            Ok(string)
+        }
+    }
+
+    #[test]
+    fn a_string_from_outside_the_snapshot_is_copied_not_borrowed() {
+        let bytes = leaked::<&'static str, ForeignArchive>(&"x");
+        // SAFETY: leaked, so mapped for the life of the process; aligned by
+        // its `AlignedVec`; not embedded, so validated.
+        let string =
+            unsafe { Deserialize::<&'static str, ForeignArchive>::thaw(bytes, false) }.unwrap();
+        // The freed archive's memory, reused: a borrow of it would read 'Z's.
+        let reuse: Vec<u8> = std::hint::black_box(vec![b'Z'; 64]);
+        assert_eq!(string, "a string on the heap, too long to be inline");
+        assert!(!bytes.as_ptr_range().contains(&string.as_ptr()));
+        drop(reuse);
     }
 
     #[test]

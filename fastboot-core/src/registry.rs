@@ -48,6 +48,8 @@ pub struct Entry {
     name: &'static str,
     version: &'static str,
     fingerprint: u64,
+    /// Size and alignment of its archived root (see `Mode::ROOT`).
+    root: (usize, usize),
     validate: fn(&[u8]) -> Result<(), InvalidData>,
     touch: fn(),
     pub(crate) outcome: OnceLock<Outcome>,
@@ -90,6 +92,7 @@ impl Entry {
             name,
             version,
             fingerprint: fingerprint(definition, M::NAME, M::ROOT),
+            root: M::ROOT,
             validate: M::validate,
             touch,
             outcome: OnceLock::new(),
@@ -103,6 +106,12 @@ impl Entry {
     /// Stable name: module path and function name, e.g. `app::word_index`.
     pub fn name(&self) -> &'static str {
         self.name
+    }
+
+    /// Size and alignment of its archived root, which snapshot bytes must
+    /// hold.
+    pub(crate) fn root(&self) -> (usize, usize) {
+        self.root
     }
 
     /// Its place in the registry, in the order the linker laid the
@@ -256,7 +265,10 @@ fn entries_named(name: &str) -> Vec<&'static Entry> {
 ///
 /// Keys depend only on the program, not on the machine: freezing the same
 /// program anywhere gives the same snapshot.
+///
+/// `entries` must be sorted by name, as [`entries`] gives them.
 pub(crate) fn keys(entries: &[&'static Entry]) -> Vec<(String, Vec<&'static Entry>)> {
+    debug_assert!(entries.windows(2).all(|w| w[0].name <= w[1].name));
     let mut keyed: Vec<(String, Vec<&'static Entry>)> = Vec::with_capacity(entries.len());
     let mut rest = entries;
     while let Some(first) = rest.first() {

@@ -38,7 +38,9 @@ pub fn unavailable() -> Option<&'static Reason> {
 }
 
 /// The entry's record in the snapshot, if present with a matching
-/// fingerprint, and where the snapshot came from.
+/// fingerprint and data that pass [`check_data`], and where the snapshot
+/// came from; looked up once (by `init()` in strict mode, or at first
+/// access), so that both see the same checks.
 ///
 /// It is under the entry's name, or, where another entry linked into the
 /// program has the same name, under a key naming its crate's version (see
@@ -62,6 +64,8 @@ fn look_up(entry: &Entry) -> Result<(EntryRecord<'static>, &'static Origin), Rea
     if record.fingerprint != entry.fingerprint() {
         return Err(Reason::Stale);
     }
+    let (root_size, root_align) = entry.root();
+    check_data(&record, &located.origin, root_size, root_align)?;
     Ok((record, &located.origin))
 }
 
@@ -69,7 +73,7 @@ fn look_up(entry: &Entry) -> Result<(EntryRecord<'static>, &'static Origin), Rea
 /// for an archive whose root has `root_align`, long enough for a root of
 /// `root_size` bytes, and, unless embedded in the executable, unchanged
 /// since it was written.
-pub fn check_data(
+fn check_data(
     record: &EntryRecord<'_>,
     origin: &Origin,
     root_size: usize,

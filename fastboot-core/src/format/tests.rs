@@ -381,6 +381,25 @@ fn slots_give_each_registry_entry_its_row() {
     assert_eq!(names, ["c", "a", "b", "a"]);
     assert_eq!(snapshot.in_slot(4), None);
     assert!(snapshot.slot_is_named(0, "c") && !snapshot.slot_is_named(0, "a"));
+    // A key naming a version (`name@version`, see the registry) is the
+    // entry's too; a longer name is not.
+    let keyed = Writer::new(
+        std::io::Cursor::new(Vec::new()),
+        PRODUCER,
+        &["lib::t@1.0.0", "lib::tx"],
+        &["lib::t@1.0.0", "lib::tx"],
+    )
+    .unwrap();
+    let keyed = {
+        let mut writer = keyed;
+        writer.add("lib::t@1.0.0", 1, b"one").unwrap();
+        writer.add("lib::tx", 2, b"two").unwrap();
+        writer.finish().unwrap().into_inner()
+    };
+    let keyed = Snapshot::parse(&keyed).unwrap();
+    assert!(keyed.slot_is_named(0, "lib::t"));
+    assert!(!keyed.slot_is_named(1, "lib::t"));
+    assert!(!keyed.slot_is_named(0, "lib"));
     assert!(!snapshot.slot_is_named(usize::MAX, "a"));
     // Without slots (a snapshot written by other means), none is named.
     let plain = sample();
