@@ -14,7 +14,7 @@ use fastboot::{Origin, Outcome};
 /// How many keys the table holds.
 pub const LEN: u64 = 1 << 17;
 
-/// The value for `key`: SplitMix64's output function, a stand-in for an
+/// The value for `key`: the output function of `SplitMix64`, a stand-in for an
 /// answer that takes work to compute.
 pub fn mix(key: u64) -> u64 {
     let mut z = key.wrapping_add(0x9e37_79b9_7f4a_7c15);
