@@ -1,10 +1,12 @@
 //! What `cargo fastboot` does with cargo: building one executable and
 //! embedding its snapshot ([`build`]), choosing the runner cargo would use
 //! for a target ([`target_runner`]), being cargo's runner for tests and
-//! benchmarks ([`test_runner`]), and running a program in fastboot's modes
+//! benchmarks ([`test_runner`]), which embeds each test binary's snapshot in
+//! it ([`test_snapshot`]), and running a program in fastboot's modes
 //! ([`modes`]).
 
 pub mod build;
 pub mod modes;
 pub mod target_runner;
 pub mod test_runner;
+pub mod test_snapshot;
