@@ -115,3 +115,45 @@ fn producer_of_file(path: &Path) -> Option<Vec<u8>> {
         .ok()?;
     format::producer_in_header(&header).map(<[u8]>::to_vec)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::exe::{FastbootSection, Format};
+
+    fn info(format: Format, own_segment: Option<bool>, footer: bool) -> Info {
+        Info {
+            format,
+            build_id: None,
+            section: own_segment.map(|own_segment| FastbootSection {
+                offset: 4096,
+                size: 16,
+                addr: 0x10_0000,
+                own_segment,
+            }),
+            section_obstacle: None,
+            footer_obstacle: (!footer).then_some("a code signature ends the file"),
+            extent: 8192,
+            has_frozen_statics: true,
+        }
+    }
+
+    #[test]
+    fn the_snapshot_is_appended_where_it_can_be_else_put_in_the_section_else_beside() {
+        let path = Path::new("deps/table-0123");
+        let placement =
+            |format, own_segment, footer| Placement::of(path, &info(format, own_segment, footer));
+        // Any linker's ELF binary, with or without fastboot_ld::link().
+        let footer = Placement::Embedded(Method::Footer);
+        assert_eq!(placement(Format::Elf, None, true), footer);
+        assert_eq!(placement(Format::Elf, Some(true), true), footer);
+        // Signed Mach-O: nothing may follow the signature.
+        let section = Placement::Embedded(Method::Section);
+        assert_eq!(placement(Format::MachO, Some(true), false), section);
+        assert_eq!(
+            placement(Format::MachO, Some(false), false),
+            Placement::Beside
+        );
+        assert_eq!(placement(Format::MachO, None, false), Placement::Beside);
+    }
+}
