@@ -24,8 +24,9 @@
 #
 #   benches/suite/run.sh [8MB] [90MB]      (default: both; RUNS=3 ROUNDS=20)
 #
-# Installs hyperfine and cargo-nextest if missing. About 12 minutes on 2
-# cores; writes results.md and results.json beside this script.
+# Installs hyperfine and cargo-nextest if missing. About 10 minutes on 2
+# quiet cores (35 with other builds running); writes results.md and
+# results.json beside this script.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
