@@ -6,8 +6,19 @@
 fn check(i: usize) {
     let primes = suite_bench::primes();
     assert_eq!(primes.len(), suite_bench::PRIMES);
-    let p = primes[i * 3_989 % suite_bench::PRIMES].to_native();
+    assert_prime(primes[i * 3_989 % suite_bench::PRIMES].to_native());
+}
+
+fn assert_prime(p: u64) {
     assert!(p >= 2 && (2..p).take_while(|d| d * d <= p).all(|d| p % d != 0), "{p}");
+}
+
+/// The same work without the fixture: what a test process costs when it
+/// has none (the benchmark's reference; not one of the 100).
+#[test]
+#[ignore = "the benchmark's reference, run by name"]
+fn without_fixture() {
+    assert_prime(15_485_863);
 }
 
 #[test]

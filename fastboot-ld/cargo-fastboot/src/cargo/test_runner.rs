@@ -2,24 +2,23 @@
 //! builds and runs the test and benchmark binaries as usual, through a
 //! runner that is this tool (cargo's `target.<triple>.runner`, which both
 //! honour). Before a binary with frozen statics runs, the runner freezes it
-//! into `<binary>.snap`, where the binary finds its snapshot with no
-//! setting, unless the snapshot there was frozen by this very build.
+//! and embeds the snapshot in the binary itself (see [`test_snapshot`]),
+//! unless it already holds one frozen by this very build.
 //!
 //! So each binary is frozen once per build: a second run with nothing
 //! changed freezes nothing, and after a change only the rebuilt binaries
 //! are frozen again. A binary without frozen statics is left alone.
+//!
+//! [`test_snapshot`]: crate::cargo::test_snapshot
 
 use std::ffi::{OsStr, OsString};
-use std::io::Read;
 use std::path::Path;
 use std::process::{Command, ExitStatus, Stdio};
 
-use fastboot_core::contract::snapshot_beside;
 use fastboot_core::contract::MODE_VAR;
-use fastboot_core::format::{self, HEADER_LEN};
 
-use crate::cargo::modes;
 use crate::cargo::target_runner::{self, Runner};
+use crate::cargo::test_snapshot;
 use crate::error::{Error, Result};
 use crate::exe::Info;
 
@@ -111,8 +110,8 @@ fn taken_over(value: &OsStr) -> Runner {
     Runner::from_argv(words.map(OsString::from).collect())
 }
 
-/// Freezes `binary` into `<binary>.snap` unless it has no frozen statics,
-/// is not an executable, or its snapshot there is from this very build.
+/// Freezes `binary` and embeds its snapshot, unless it has no frozen
+/// statics, is not an executable, or holds a snapshot from this very build.
 fn freshen(binary: &Path, runner: &Runner) -> Result<()> {
     let Ok(info) = Info::read(binary) else {
         return Ok(());
@@ -120,23 +119,15 @@ fn freshen(binary: &Path, runner: &Runner) -> Result<()> {
     let Some(build_id) = info.build_id.filter(|_| info.has_frozen_statics) else {
         return Ok(());
     };
-    let snapshot = snapshot_beside(binary);
-    if producer_of(&snapshot).as_deref() == Some(build_id.as_bytes()) {
+    if test_snapshot::is_fresh(binary, &info, &build_id) {
         return Ok(());
     }
-    modes::freeze(binary, runner, &snapshot)?;
-    eprintln!("cargo-fastboot: froze {}", file_name(binary));
+    let placement = test_snapshot::freeze(binary, &info, runner)?;
+    eprintln!(
+        "cargo-fastboot: froze {}, its snapshot {placement}",
+        file_name(binary)
+    );
     Ok(())
-}
-
-/// The producer recorded in the header of the snapshot file at `path`, if
-/// it is one (the program checks the rest when it thaws).
-fn producer_of(path: &Path) -> Option<Vec<u8>> {
-    let mut header = [0u8; HEADER_LEN];
-    std::fs::File::open(path)
-        .and_then(|mut file| file.read_exact(&mut header))
-        .ok()?;
-    format::producer_in_header(&header).map(<[u8]>::to_vec)
 }
 
 fn file_name(path: &Path) -> String {

@@ -96,6 +96,26 @@ impl Info {
         }
     }
 
+    /// Whether a snapshot can be embedded in a `fastboot` section of the
+    /// executable at `path`, whose facts these are; if not, why.
+    pub fn section_usable(&self, path: &Path) -> Result<()> {
+        if let Some(why) = self.section_obstacle {
+            return Err(Error::SectionUnusable {
+                path: path.to_owned(),
+                why,
+            });
+        }
+        match (self.format, self.section) {
+            // A PE image gets a `fastboot` section when one is embedded.
+            (Format::Pe, None) => Ok(()),
+            (_, None) => Err(Error::NoSection(path.to_owned())),
+            (_, Some(section)) if !section.own_segment => {
+                Err(Error::NotOwnSegment(path.to_owned()))
+            }
+            (_, Some(_)) => Ok(()),
+        }
+    }
+
     /// Reads the headers of the executable at `path`, and only them.
     pub fn read(path: &Path) -> Result<Self> {
         let file = std::fs::File::open(path).map_err(Error::at(path))?;
@@ -149,21 +169,7 @@ impl Executable {
     /// Whether a snapshot can be embedded in a `fastboot` section; if not,
     /// why.
     pub fn section_usable(&self) -> Result<()> {
-        if let Some(why) = self.info.section_obstacle {
-            return Err(Error::SectionUnusable {
-                path: self.path.clone(),
-                why,
-            });
-        }
-        match (self.info.format, self.info.section) {
-            // A PE image gets a `fastboot` section when one is embedded.
-            (Format::Pe, None) => Ok(()),
-            (_, None) => Err(Error::NoSection(self.path.clone())),
-            (_, Some(section)) if !section.own_segment => {
-                Err(Error::NotOwnSegment(self.path.clone()))
-            }
-            (_, Some(_)) => Ok(()),
-        }
+        self.info.section_usable(&self.path)
     }
 
     /// Whether a snapshot can be appended; if not, why.

@@ -2,15 +2,18 @@
 //! executable's section or appended snapshot (in the order a program looks
 //! for them).
 
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
 use fastboot_core::contract::BuildId;
-use fastboot_core::format::{Snapshot, MAGIC};
+use fastboot_core::format::footer::{self, Footer};
+use fastboot_core::format::{producer_in_header, Snapshot, HEADER_LEN, MAGIC};
 use fastboot_core::Origin;
 
 use super::{appended, embed};
 use crate::error::{Error, Result};
-use crate::exe::{Executable, Format};
+use crate::exe::{Executable, Format, Info};
 
 /// A snapshot read from a file, and where it was in that file.
 #[derive(Debug, Clone)]
@@ -81,4 +84,32 @@ pub fn read_snapshot(path: &Path) -> Result<Located> {
         Some((footer, contents)) => Ok(found(Origin::Footer, footer.offset, contents)),
         None => Err(Error::NoSnapshot(path.to_owned())),
     }
+}
+
+/// The producer recorded in the header of the snapshot that the program at
+/// `path` (whose facts are `info`) finds first in itself: in its section,
+/// else appended. Only that header and the footer are read, not the
+/// snapshot (the program checks the rest when it thaws). `None` if it
+/// holds no snapshot, or cannot be read.
+pub fn embedded_producer(path: &Path, info: &Info) -> Option<Vec<u8>> {
+    let mut file = File::open(path).ok()?;
+    if let Some(section) = info.section.filter(|s| s.size >= HEADER_LEN as u64) {
+        let header: [u8; HEADER_LEN] = read_at(&mut file, section.offset)?;
+        if header.starts_with(&MAGIC) {
+            return producer_in_header(&header).map(<[u8]>::to_vec);
+        }
+    }
+    let len = file.metadata().ok()?.len();
+    let raw: [u8; footer::LEN] = read_at(&mut file, len.checked_sub(footer::LEN as u64)?)?;
+    let found = Footer::decode(&raw, len)?;
+    let header: [u8; HEADER_LEN] = read_at(&mut file, found.offset)?;
+    producer_in_header(&header).map(<[u8]>::to_vec)
+}
+
+/// The `N` bytes of `file` at `offset`, if it has them.
+fn read_at<const N: usize>(file: &mut File, offset: u64) -> Option<[u8; N]> {
+    let mut bytes = [0u8; N];
+    file.seek(SeekFrom::Start(offset)).ok()?;
+    file.read_exact(&mut bytes).ok()?;
+    Some(bytes)
 }
