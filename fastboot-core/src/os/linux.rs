@@ -45,8 +45,8 @@ static SECTION: [u8; 16] = PLACEHOLDER;
 /// benchmark's `main`), or when a shared library is loaded (`dlopen`, or
 /// at startup for one the executable needs): a freeze or verify run happens
 /// here and exits, so that any program or library linked with fastboot can
-/// be frozen with no code of its own. Every registry entry refers to it, so
-/// it is linked with them.
+/// be frozen with no code of its own. The first access of every frozen static refers to it
+/// (`registry::first_access`), so it is linked with them.
 #[used]
 #[link_section = ".init_array"]
 pub(crate) static BEFORE_MAIN: extern "C" fn() = super::before_main;

@@ -40,7 +40,8 @@ static SECTION: [u8; 16] = PLACEHOLDER;
 /// `main`), or when a library is loaded: a freeze or verify run happens here
 /// and exits, so that any program or library linked with fastboot can be
 /// frozen with no code of its own.
-/// Every registry entry refers to it, so it is linked with them.
+/// The first access of every frozen static refers to it
+/// (`registry::first_access`), so it is linked with them.
 #[used]
 #[link_section = "__DATA,__mod_init_func,mod_init_funcs"]
 pub(crate) static BEFORE_MAIN: extern "C" fn() = super::before_main;

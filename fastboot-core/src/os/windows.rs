@@ -40,8 +40,9 @@ const FROM_ADDRESS_UNCHANGED_REFCOUNT: u32 = 0x4 | 0x2;
 /// Run by the C runtime's initializers, before `main` (and before any test
 /// harness or benchmark's `main`), or when a DLL is loaded: a freeze or
 /// verify run happens here and exits, so that any program or DLL linked
-/// with fastboot can be frozen with no code of its own. Every registry entry refers to it, so it is linked with
-/// them.
+/// with fastboot can be frozen with no code of its own. The first access of
+/// every frozen static refers to it (`registry::first_access`), so it is
+/// linked with them.
 #[used]
 #[link_section = ".CRT$XCU"]
 pub(crate) static BEFORE_MAIN: extern "C" fn() = super::before_main;
