@@ -135,6 +135,7 @@ mod tests {
             footer_obstacle: (!footer).then_some("a code signature ends the file"),
             extent: 8192,
             has_frozen_statics: true,
+            library: false,
         }
     }
 
