@@ -13,9 +13,9 @@ use std::path::{Path, PathBuf};
 pub const SCRIPT_NAME: &str = "fastboot.ld";
 
 /// The ELF linker script: the `fastboot` section goes alone into its own
-/// read-only loadable segment after `.bss`, the last one of the program, so
-/// that embedding can grow it in place without moving any
-/// other section. `INSERT AFTER` augments the linker's default script
+/// read-only loadable segment after `.bss`, the last one of the program or
+/// shared library, so that embedding can grow it in place without moving
+/// any other section. `INSERT AFTER` augments the linker's default script
 /// instead of replacing it.
 pub const SCRIPT: &str = "\
 SECTIONS {
@@ -40,7 +40,9 @@ SECTIONS {
 pub const MACHO_SEGMENT_ARGS: [&str; 1] = ["-Wl,-segprot,__FASTBOOT,r,r"];
 
 /// Tells cargo how to link every binary, example, test and benchmark of
-/// the package so that snapshots can be embedded and matched:
+/// the package, and its shared library (`cdylib`: cargo passes
+/// `rustc-link-arg` to all of them), so that snapshots can be embedded and
+/// matched:
 ///
 /// - Linux: a linker script giving the `fastboot` section its own segment,
 ///   and a GNU build-id. GNU gold cannot read the script (it has no

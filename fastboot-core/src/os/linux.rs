@@ -1,10 +1,14 @@
-//! Linux and Android: ELF programs, read from their program headers in
-//! memory (`dl_iterate_phdr`: no I/O, no syscall), `/proc/self/exe`, and a
-//! constructor in `.init_array`.
+//! Linux and Android: ELF images (the executable, or a shared library),
+//! read from their program headers in memory (`dl_iterate_phdr`: no I/O,
+//! no syscall), their files (`/proc/self/exe` for the executable), and a
+//! constructor in `.init_array`, which runs before `main` in an executable
+//! and when a shared library is loaded.
 
-use std::ffi::c_int;
+use std::ffi::{c_int, CStr, OsStr};
 use std::fs::File;
 use std::io;
+use std::os::unix::ffi::OsStrExt;
+use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use super::elf::build_id_note;
@@ -38,18 +42,20 @@ const PF_R: u32 = 4;
 static SECTION: [u8; 16] = PLACEHOLDER;
 
 /// Called by the loader before `main` (and before any test harness or
-/// benchmark's `main`): a freeze or verify run happens here and exits, so
-/// that any program linked with fastboot can be frozen with no code of its
-/// own. Every registry entry refers to it, so it is linked with them.
+/// benchmark's `main`), or when a shared library is loaded (`dlopen`, or
+/// at startup for one the executable needs): a freeze or verify run happens
+/// here and exits, so that any program or library linked with fastboot can
+/// be frozen with no code of its own. Every registry entry refers to it, so
+/// it is linked with them.
 #[used]
 #[link_section = ".init_array"]
 pub(crate) static BEFORE_MAIN: extern "C" fn() = super::before_main;
 
-/// The GNU build-id of the running program, if it was linked with one.
+/// The GNU build-id of this image, if it was linked with one.
 pub(crate) fn identity() -> Option<&'static [u8]> {
     static ID: OnceLock<Option<&'static [u8]>> = OnceLock::new();
     *ID.get_or_init(|| {
-        let image = main_image()?;
+        let image = this_image()?;
         image
             .headers
             .iter()
@@ -66,11 +72,11 @@ pub(crate) fn identity() -> Option<&'static [u8]> {
     })
 }
 
-/// The file-backed part of the main program's last loaded segment, where
+/// The file-backed part of this image's last loaded segment, where
 /// `fastboot-ld`'s linker script places the `fastboot` section, if that
 /// segment is read-only.
 pub(crate) fn embedded_section() -> Option<&'static [u8]> {
-    let image = main_image()?;
+    let image = this_image()?;
     let last = image
         .headers
         .iter()
@@ -90,66 +96,125 @@ pub(crate) fn embedded_section() -> Option<&'static [u8]> {
     Some(unsafe { loaded_bytes(start, len) })
 }
 
-/// The running executable, even if its path has since been replaced.
-pub(crate) fn open_executable() -> io::Result<File> {
-    File::open("/proc/self/exe")
+/// This image's file: the running executable, even if its path has since
+/// been replaced, or the shared library's file, by the path it was loaded
+/// from.
+pub(crate) fn open_image() -> io::Result<File> {
+    match this_image().and_then(|image| image.library.as_ref()) {
+        Some(library) => File::open(library),
+        None => File::open("/proc/self/exe"),
+    }
 }
 
-/// The main program's load bias and program headers.
+/// The path of this image's file, beside which its snapshot file is looked
+/// for.
+pub(crate) fn image_path() -> io::Result<PathBuf> {
+    match this_image().and_then(|image| image.library.clone()) {
+        Some(library) => Ok(library),
+        None => std::env::current_exe(),
+    }
+}
+
+/// Whether this image is the executable rather than a shared library.
+pub(crate) fn is_executable() -> bool {
+    this_image().is_none_or(|image| image.library.is_none())
+}
+
+/// An image's load bias, program headers, and file if it is a library.
 struct Image {
     bias: usize,
     headers: &'static [Phdr],
+    /// The shared library's path as the loader names it (`None` for the
+    /// executable).
+    library: Option<PathBuf>,
 }
 
-fn main_image() -> Option<&'static Image> {
+/// The image that contains this code: the executable, or the shared
+/// library that fastboot is linked into.
+fn this_image() -> Option<&'static Image> {
     static IMAGE: OnceLock<Option<Image>> = OnceLock::new();
     IMAGE
         .get_or_init(|| {
-            let mut found: Option<Image> = None;
-            // SAFETY: `first_object` has the callback signature libc
+            let mut search = Search {
+                address: this_image as *const () as usize,
+                index: 0,
+                found: None,
+            };
+            // SAFETY: `containing_object` has the callback signature libc
             // expects and its `# Safety` requirements are what
             // `dl_iterate_phdr` provides: a valid `info` during each call,
-            // and `data`, which points to `found`, alive and otherwise
+            // and `data`, which points to `search`, alive and otherwise
             // untouched for the whole (synchronous) call.
             unsafe {
-                libc::dl_iterate_phdr(Some(first_object), (&raw mut found).cast());
+                libc::dl_iterate_phdr(Some(containing_object), (&raw mut search).cast());
             }
-            found
+            search.found
         })
         .as_ref()
 }
 
-/// `dl_iterate_phdr` callback: records the first object, which is always the
-/// main program, and stops.
+/// What [`containing_object`] looks for and finds.
+struct Search {
+    /// An address inside the image looked for.
+    address: usize,
+    /// The index of the object being visited (0: the executable).
+    index: usize,
+    found: Option<Image>,
+}
+
+/// `dl_iterate_phdr` callback: records the object one of whose loaded
+/// segments contains `search.address`, and stops there. The executable is
+/// the first object, so when this code is in the executable a single call
+/// is made.
 ///
 /// # Safety
-/// `info` must point to a valid `dl_phdr_info` whose program headers stay
-/// mapped and unchanged for the life of the process, and `data` to a live
-/// `Option<Image>` nothing else accesses during the call: what
-/// `dl_iterate_phdr` gives it when called by [`main_image`].
-unsafe extern "C" fn first_object(
+/// `info` must point to a valid `dl_phdr_info` whose program headers (and
+/// name) stay mapped and unchanged while its object is loaded, and `data`
+/// to a live `Search` nothing else accesses during the call: what
+/// `dl_iterate_phdr` gives it when called by [`this_image`].
+unsafe extern "C" fn containing_object(
     info: *mut libc::dl_phdr_info,
     _size: libc::size_t,
     data: *mut libc::c_void,
 ) -> c_int {
     // SAFETY: as the caller guarantees (see `# Safety`): libc passes a valid
-    // `dl_phdr_info`; the first object is the main program, whose program
-    // headers lie in its first, read-only segment, mapped until the process
-    // exits, so a `'static` slice of `dlpi_phnum` of them is valid (null
-    // gives an empty slice); `data` is `main_image`'s `Option<Image>`, which
-    // only this call writes.
-    unsafe {
-        let info = &*info;
-        let headers = if info.dlpi_phdr.is_null() {
-            &[][..]
-        } else {
-            std::slice::from_raw_parts(info.dlpi_phdr, usize::from(info.dlpi_phnum))
-        };
-        *data.cast::<Option<Image>>() = Some(Image {
-            bias: info.dlpi_addr as usize,
-            headers,
-        });
+    // `dl_phdr_info`, and `data` is `this_image`'s `Search`, which only this
+    // call accesses.
+    let (info, search) = unsafe { (&*info, &mut *data.cast::<Search>()) };
+    let index = search.index;
+    search.index += 1;
+    let headers = if info.dlpi_phdr.is_null() {
+        &[][..]
+    } else {
+        // SAFETY: an object's program headers lie in its first, read-only
+        // segment, mapped as long as it is loaded. The object found is the
+        // one holding this code, which is loaded as long as this code can
+        // run, so a `'static` slice of them is valid; those of the others
+        // are only read during this call.
+        unsafe { std::slice::from_raw_parts(info.dlpi_phdr, usize::from(info.dlpi_phnum)) }
+    };
+    let bias = info.dlpi_addr as usize;
+    let contains = headers.iter().any(|h| {
+        let start = bias.wrapping_add(h.p_vaddr as usize);
+        h.p_type == PT_LOAD
+            && (start..start.saturating_add(h.p_memsz as usize)).contains(&search.address)
+    });
+    if !contains {
+        return 0;
     }
+    // The executable (the first object) is named "" by glibc; a library by
+    // the path it was loaded from.
+    let library = (index > 0 && !info.dlpi_name.is_null()).then(|| {
+        // SAFETY: a non-null `dlpi_name` is the loader's NUL-terminated name
+        // of the object, valid during this call (it is copied here).
+        let name = unsafe { CStr::from_ptr(info.dlpi_name) };
+        PathBuf::from(OsStr::from_bytes(name.to_bytes()))
+    });
+    search.found = Some(Image {
+        bias,
+        headers,
+        library,
+    });
     1
 }
 
@@ -161,6 +226,16 @@ mod tests {
     fn test_binaries_have_a_build_id() {
         let id = identity().expect("cargo links test binaries with a build-id");
         assert!(id.len() >= 8, "{id:?}");
+    }
+
+    #[test]
+    fn this_code_is_in_the_executable() {
+        assert!(is_executable());
+        assert_eq!(
+            image_path().unwrap(),
+            std::env::current_exe().unwrap(),
+            "the executable's snapshot file is beside it"
+        );
     }
 
     #[test]

@@ -65,6 +65,13 @@ pub(crate) fn uuid(image: &[u8]) -> Option<&[u8]> {
         .and_then(|(_, command)| command.get(8..24))
 }
 
+/// The address of the segment named `segment`, before the slide.
+pub(crate) fn segment_address(image: &[u8], segment: &str) -> Option<u64> {
+    let (_, command) = commands(image)
+        .find(|&(cmd, command)| cmd == LC_SEGMENT_64 && name_is(command.get(8..24), segment))?;
+    u64_at(command, 24)
+}
+
 /// A section's place in memory, before the slide.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Section {
@@ -170,6 +177,8 @@ pub(crate) mod tests {
             "writable"
         );
         assert_eq!(read_only_section(&bytes, "__FASTBOOT", "__other"), None);
+        assert_eq!(segment_address(&bytes, "__FASTBOOT"), Some(0x10000));
+        assert_eq!(segment_address(&bytes, "__TEXT"), None);
     }
 
     #[test]

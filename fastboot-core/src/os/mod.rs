@@ -1,17 +1,24 @@
 //! The platform layer: everything thawing needs from the operating system,
 //! behind one small API with one implementation per platform family (the
-//! way memmap2 fences its `os` module):
+//! way memmap2 fences its `os` module).
+//!
+//! Everything is about *this image*: the executable or shared library
+//! (`.so`, DLL, `.dylib`) that contains this copy of fastboot-core. A
+//! library statically links its own copy, with its own registry, so a
+//! program and each library it loads thaw from their own snapshots.
 //!
 //! - [`SUPPORTED`]: whether snapshots can be thawed on this target at all;
-//! - [`BEFORE_MAIN`]: code run before `main`, where the platform has a way,
-//!   which does a freeze or verify run (see [`crate::run_exiting_modes`]);
-//! - [`identity`]: the running program's identity, which snapshots are
-//!   matched against ([`IDENTITY`] says what it is, [`IDENTITY_HINT`] how
-//!   to give a program one);
+//! - [`BEFORE_MAIN`]: code run before `main` or when a library is loaded,
+//!   where the platform has a way, which does a freeze or verify run (see
+//!   [`crate::run_exiting_modes`]);
+//! - [`identity`]: this image's identity, which snapshots are matched
+//!   against ([`IDENTITY`] says what it is, [`IDENTITY_HINT`] how to give
+//!   an image one);
 //! - [`embedded_section`]: the bytes where the embedded section's snapshot
-//!   would be, mapped by the loader with the program;
-//! - [`open_executable`]: the running executable's file, for an appended
-//!   snapshot;
+//!   would be, mapped by the loader with the image;
+//! - [`open_image`], [`image_path`]: this image's file, for an appended
+//!   snapshot, and its path, beside which a snapshot file is looked for;
+//! - [`is_executable`]: whether this image is the executable;
 //! - [`open_untrusted`]: a snapshot file, opened without blocking.
 //!
 //! Mapping a file ([`map`]) is memmap2's job on every platform that has one.
@@ -37,8 +44,8 @@ mod pe;
 mod unix;
 
 pub(crate) use imp::{
-    embedded_section, identity, open_executable, open_untrusted, BEFORE_MAIN, IDENTITY,
-    IDENTITY_HINT, SUPPORTED,
+    embedded_section, identity, image_path, is_executable, open_image, open_untrusted, BEFORE_MAIN,
+    IDENTITY, IDENTITY_HINT, SUPPORTED,
 };
 
 /// What [`BEFORE_MAIN`] runs, where a platform runs code before `main`.
@@ -47,14 +54,15 @@ extern "C" fn before_main() {
     crate::run_exiting_modes();
 }
 
-/// Views `len` bytes of the running executable's image at `addr`, as the
-/// loader mapped them.
+/// Views `len` bytes of this image at `addr`, as the loader mapped them.
 ///
 /// # Safety
-/// `addr..addr + len` must lie in the executable's image, mapped readable
-/// (so `addr` is not null: nothing is mapped at page zero), in a part that
-/// nothing writes to for the rest of the process: its headers or a
-/// read-only segment. The executable is never unmapped.
+/// `addr..addr + len` must lie in this image (the one containing this
+/// code), mapped readable (so `addr` is not null: nothing is mapped at page
+/// zero), in a part that nothing writes to while it is loaded: its headers
+/// or a read-only segment. This image stays loaded as long as this code
+/// can run: an executable for the whole process, a library until it is
+/// unloaded, when its statics, which hold these slices, go with it.
 #[cfg(fastboot_supported)]
 unsafe fn loaded_bytes(addr: usize, len: usize) -> &'static [u8] {
     // SAFETY: the caller guarantees the bytes are mapped, readable, not

@@ -5,7 +5,7 @@
 
 use std::fs::File;
 use std::io;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 pub(crate) const SUPPORTED: bool = false;
 pub(crate) const IDENTITY: &str = "identity";
@@ -23,8 +23,16 @@ pub(crate) fn embedded_section() -> Option<&'static [u8]> {
     None
 }
 
-pub(crate) fn open_executable() -> io::Result<File> {
+pub(crate) fn open_image() -> io::Result<File> {
     Err(io::ErrorKind::Unsupported.into())
+}
+
+pub(crate) fn image_path() -> io::Result<PathBuf> {
+    Err(io::ErrorKind::Unsupported.into())
+}
+
+pub(crate) fn is_executable() -> bool {
+    true
 }
 
 pub(crate) fn open_untrusted(_path: &Path) -> io::Result<File> {

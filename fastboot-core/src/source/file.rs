@@ -1,5 +1,6 @@
-//! A standalone snapshot file: named by `FASTBOOT_SNAPSHOT`, or `<exe>.snap`
-//! beside the executable.
+//! A standalone snapshot file: named by `FASTBOOT_SNAPSHOT` (for the
+//! executable only), or `<image>.snap` beside this image's file: the
+//! executable's, or the shared library's.
 
 use std::path::{Path, PathBuf};
 
@@ -9,15 +10,18 @@ use crate::format::{FormatError, HEADER_LEN};
 use crate::os;
 use crate::vocabulary::Origin;
 
-/// Maps the snapshot file, if one is named or sits beside the executable.
+/// Maps the snapshot file, if one is named or sits beside this image.
 ///
 /// A file named by `FASTBOOT_SNAPSHOT` that cannot be opened is an error; a
-/// missing `<exe>.snap` is not.
+/// missing `<image>.snap` is not. `FASTBOOT_SNAPSHOT` names the
+/// executable's snapshot: a shared library never reads it (the program and
+/// the libraries it loads would otherwise all be sent to one file).
 pub(crate) fn find() -> Result<Option<Candidate>, SnapshotError> {
-    let (path, named) = match config::snapshot_path() {
+    let named = config::snapshot_path().filter(|_| os::is_executable());
+    let (path, named) = match named {
         Some(path) => (PathBuf::from(path), true),
-        None => match std::env::current_exe() {
-            Ok(exe) => (beside(&exe), false),
+        None => match os::image_path() {
+            Ok(image) => (beside(&image), false),
             Err(_) => return Ok(None),
         },
     };
@@ -60,8 +64,8 @@ pub(crate) fn find() -> Result<Option<Candidate>, SnapshotError> {
     }))
 }
 
-/// `<exe>.snap`: where a program looks for its snapshot file when none is
-/// named, and where `cargo fastboot` puts it.
+/// `<image>.snap`: where a program or library looks for its snapshot file
+/// when none is named, and where `cargo fastboot` puts it.
 pub fn beside(executable: &Path) -> PathBuf {
     let mut path = executable.as_os_str().to_owned();
     path.push(".snap");

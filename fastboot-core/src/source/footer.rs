@@ -1,4 +1,5 @@
-//! A snapshot appended to the executable, located by a footer at its end.
+//! A snapshot appended to this image's file (the executable or the shared
+//! library), located by a footer at its end.
 
 use std::io::{Read, Seek, SeekFrom};
 
@@ -7,10 +8,10 @@ use crate::format::footer::{self, Footer};
 use crate::os;
 use crate::vocabulary::Origin;
 
-/// Maps the snapshot appended to the running executable, if there is one.
+/// Maps the snapshot appended to this image's file, if there is one.
 pub(crate) fn find() -> Result<Option<Candidate>, SnapshotError> {
     let fail = SnapshotError::io;
-    let mut file = os::open_executable().map_err(fail(Origin::Footer))?;
+    let mut file = os::open_image().map_err(fail(Origin::Footer))?;
     let len = file.metadata().map_err(fail(Origin::Footer))?.len();
     let Some(at) = len.checked_sub(footer::LEN as u64) else {
         return Ok(None);
@@ -27,14 +28,18 @@ pub(crate) fn find() -> Result<Option<Candidate>, SnapshotError> {
     }
     let len = usize::try_from(len).map_err(|_| SnapshotError::TooLarge(Origin::Footer))?;
     // SAFETY: the range lies inside the file (checked by `decode`), and the
-    // file is the very executable this process runs (even if its path has
-    // since been replaced). Linux and Windows refuse to open it for writing
-    // while it runs (ETXTBSY, a sharing violation), so the mapped bytes
-    // cannot change or shrink. macOS does not refuse, but kills a program
-    // rewritten in place as soon as it pages in code whose signature no
-    // longer matches, so executables there are replaced (a new file renamed
-    // over the old one, which leaves this mapping intact), never rewritten:
-    // the contract snapshot files have everywhere.
+    // file is the very image whose code is running. An executable: Linux
+    // and Windows refuse to open it for writing while it runs (ETXTBSY, a
+    // sharing violation), so the mapped bytes cannot change or shrink.
+    // macOS does not refuse, but kills a program rewritten in place as soon
+    // as it pages in code whose signature no longer matches, so executables
+    // there are replaced (a new file renamed over the old one, which leaves
+    // this mapping intact), never rewritten: the contract snapshot files
+    // have everywhere. A shared library: Windows refuses too; elsewhere its
+    // code is itself a private mapping of the file, so rewriting a loaded
+    // library in place already breaks the process: libraries are replaced,
+    // never rewritten (installers write a new file and rename it), the same
+    // contract again.
     let bytes = unsafe { os::map(&file, offset, len) }.map_err(fail(Origin::Footer))?;
     Ok(Some(Candidate {
         bytes,

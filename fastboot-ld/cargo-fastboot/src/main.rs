@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use cargo_fastboot::cargo::build::{self, BuildOptions, Built};
 use cargo_fastboot::cargo::target_runner::Runner;
-use cargo_fastboot::cargo::{modes, test_runner};
+use cargo_fastboot::cargo::{library_host, modes, test_runner};
 use cargo_fastboot::snapshot::{describe, embed, read_snapshot, Method};
 use cargo_fastboot::Result;
 use clap::{Args, Parser, Subcommand};
@@ -19,7 +19,9 @@ use fastboot_core::contract::snapshot_beside;
 /// in a freeze run, and thaws them from the snapshot at startup. The
 /// snapshot goes into the executable's `fastboot` section (the program's
 /// build.rs calls `fastboot_ld::link()`) or is appended to
-/// it with a footer (any executable: ELF, PE or Mach-O).
+/// it with a footer (any executable: ELF, PE or Mach-O). A shared library
+/// (`cdylib`: `.so`, DLL, `.dylib`) is handled the same way, and thaws from
+/// its own snapshot whatever program loads it.
 #[derive(Debug, Parser)]
 #[command(name = "cargo-fastboot", bin_name = "cargo fastboot", version)]
 struct Cli {
@@ -39,6 +41,8 @@ enum Command {
     /// This command's own flags may come anywhere; every other argument is
     /// passed to `cargo build`, e.g.
     /// `cargo fastboot build --release --example word_index --footer`.
+    /// With `--lib`, the package's shared library (`cdylib`) is built, and
+    /// frozen by loading it in a host of this tool's own.
     Build {
         #[command(flatten)]
         build: BuildArgs,
@@ -61,8 +65,12 @@ enum Command {
         program_args: Vec<OsString>,
     },
     /// Run a program once with `FASTBOOT_FREEZE` to write its snapshot
+    ///
+    /// A shared library is loaded by a host of this tool's own (built for
+    /// this machine; for another target, load it in a host program of that
+    /// target with `FASTBOOT_FREEZE` set).
     Freeze {
-        /// The program
+        /// The program or shared library
         binary: PathBuf,
         /// Where to write the snapshot [default: BINARY.snap]
         #[arg(short, long, value_name = "FILE")]
@@ -70,9 +78,9 @@ enum Command {
         #[command(flatten)]
         target: TargetArgs,
     },
-    /// Embed a snapshot into the program that froze it
+    /// Embed a snapshot into the program or shared library that froze it
     Embed {
-        /// The program
+        /// The program or shared library
         binary: PathBuf,
         /// Its snapshot
         snapshot: PathBuf,
@@ -82,13 +90,14 @@ enum Command {
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
-    /// Describe the snapshot in a program or a snapshot file
+    /// Describe the snapshot in a program, a shared library or a snapshot file
     ///
     /// Prints where the snapshot is, its producer's build-id (and whether the
     /// program's matches), its format, writer and size, then one line per
     /// entry: name, bytes, fingerprint, offset and alignment.
     Inspect {
-        /// A program with an embedded snapshot, or a snapshot file
+        /// A program or shared library with an embedded snapshot, or a
+        /// snapshot file
         path: PathBuf,
     },
     /// Run a program with FASTBOOT=verify and relay its report and status
@@ -96,9 +105,10 @@ enum Command {
     /// The program itself validates every entry of its snapshot (presence,
     /// fingerprint, checksum, and rkyv validation with the real types, which
     /// only the program knows), prints one line each, and exits 0 if all
-    /// pass, 1 if not.
+    /// pass, 1 if not. A shared library is loaded by a host of this tool's
+    /// own, and checks its own snapshot.
     Verify {
-        /// The program
+        /// The program or shared library
         binary: PathBuf,
         #[command(flatten)]
         target: TargetArgs,
@@ -134,6 +144,18 @@ enum Command {
     Bench {
         #[command(flatten)]
         tests: TestRunArgs,
+    },
+    /// Load a shared library, as a host program would (internal)
+    ///
+    /// The host of a library's freeze or verify run: sets each NAME=VALUE,
+    /// then loads the library, whose initializer does the run and exits.
+    #[command(name = "load-library", hide = true)]
+    LoadLibrary {
+        /// The library
+        library: PathBuf,
+        /// A variable to set once started, before loading
+        #[arg(long, value_name = "NAME=VALUE")]
+        env: Vec<OsString>,
     },
     /// The runner `test`, `nextest` and `bench` give cargo (internal)
     #[command(name = "exec-frozen", hide = true)]
@@ -367,6 +389,7 @@ fn execute(command: Command) -> Result<ExitCode> {
         Command::ExecFrozen { binary, args } => {
             return test_runner::exec_frozen(&binary, &args).map(exit_code)
         }
+        Command::LoadLibrary { library, env } => library_host::load(&library, &env)?,
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -563,6 +586,20 @@ mod tests {
         assert!(build.method.footer && !build.method.section);
         assert_eq!(build.cargo_args, ["--release", "--example", "x"]);
         assert_eq!(program_args, ["--section"]);
+    }
+
+    #[test]
+    fn the_library_host_takes_its_variables_as_arguments() {
+        let Command::LoadLibrary { library, env } = parse(&[
+            library_host::LOAD_COMMAND,
+            "/t/libplugin.so",
+            "--env",
+            "FASTBOOT_FREEZE=/t/x.snap",
+        ]) else {
+            panic!("not load-library")
+        };
+        assert_eq!(library, std::path::Path::new("/t/libplugin.so"));
+        assert_eq!(env, ["FASTBOOT_FREEZE=/t/x.snap"]);
     }
 
     #[test]

@@ -1,5 +1,6 @@
-//! `cargo fastboot build`: build one executable with cargo, freeze it,
-//! embed the snapshot into a copy.
+//! `cargo fastboot build`: build one executable (or, with `--lib`, the
+//! package's shared library) with cargo, freeze it, embed the snapshot into
+//! a copy.
 
 use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
@@ -19,7 +20,8 @@ use crate::snapshot::reproducible;
 pub struct BuildOptions {
     /// The embedding method; `None` chooses (see [`embed::choose_method`]).
     pub method: Option<Method>,
-    /// Arguments for `cargo build`, selecting one executable.
+    /// Arguments for `cargo build`, selecting one executable, or the
+    /// package's shared library with `--lib`.
     pub cargo_args: Vec<OsString>,
     /// Freeze twice, and fail unless both snapshots are the same.
     pub check_reproducible: bool,
@@ -43,7 +45,9 @@ pub struct Built {
 
 /// Builds one executable with cargo, runs it once to freeze its snapshot
 /// (through the runner cargo would use for its target), and embeds the
-/// snapshot into a copy in `<target dir>/fastboot/`.
+/// snapshot into a copy in `<target dir>/fastboot/`. With `--lib` among
+/// the arguments, the same for the package's shared library (`cdylib`),
+/// frozen by loading it in a host of the tool's own.
 ///
 /// Cargo's own artifact is never modified, so a later `cargo build` can
 /// never leave a stale snapshot behind.
@@ -55,7 +59,7 @@ pub fn build(options: &BuildOptions) -> Result<Built> {
         )));
     }
     let runner = Runner::for_target(target_runner::target_of(&options.cargo_args)?.as_deref())?;
-    let artifact = build_executable(&options.cargo_args)?.path;
+    let artifact = build_artifact(&options.cargo_args)?.path;
     let dir = target_dir(&artifact).join("fastboot");
     std::fs::create_dir_all(&dir).map_err(Error::at(&dir))?;
     let name = artifact
@@ -94,19 +98,21 @@ pub fn build(options: &BuildOptions) -> Result<Built> {
     })
 }
 
-/// An executable that cargo reported building.
+/// An executable or shared library that cargo reported building.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Artifact {
-    /// The name of its cargo target (binary, example, test or bench).
+    /// The name of its cargo target (binary, example, test, bench or
+    /// library).
     pub name: String,
     /// The built file.
     pub path: PathBuf,
 }
 
 /// Runs `cargo build --message-format=json-render-diagnostics <args>` and
-/// returns the one executable it built. Diagnostics and progress go to
-/// standard error, as usual.
-fn build_executable(args: &[OsString]) -> Result<Artifact> {
+/// returns the one executable it built, or with `--lib` the one shared
+/// library. Diagnostics and progress go to standard error, as usual.
+fn build_artifact(args: &[OsString]) -> Result<Artifact> {
+    let library = args.iter().any(|a| a == "--lib");
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let output = Command::new(&cargo)
         .arg("build")
@@ -123,9 +129,17 @@ fn build_executable(args: &[OsString]) -> Result<Artifact> {
         });
     }
     let messages = String::from_utf8_lossy(&output.stdout);
-    let mut built = executables(&messages);
+    let mut built = if library {
+        shared_libraries(&messages)
+    } else {
+        executables(&messages)
+    };
     match built.len() {
         1 => Ok(built.remove(0)),
+        0 if library => Err(Error::Other(
+            "cargo built no shared library: give the package's [lib] crate-type = [\"cdylib\"]"
+                .into(),
+        )),
         0 => Err(Error::Other(
             "cargo built no executable: select one with --bin NAME or --example NAME".into(),
         )),
@@ -155,6 +169,35 @@ pub fn executables(messages: &str) -> Vec<Artifact> {
             Some(Artifact {
                 name: m["target"]["name"].as_str()?.to_owned(),
                 path: PathBuf::from(m["executable"].as_str()?),
+            })
+        })
+        .collect()
+}
+
+/// The shared libraries among cargo's JSON messages: the files of
+/// `cdylib` targets named like a shared library of some platform (not the
+/// import library `*.dll.a` or `*.dll.lib` beside a DLL).
+pub fn shared_libraries(messages: &str) -> Vec<Artifact> {
+    messages
+        .lines()
+        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+        .filter(|m| m["reason"] == "compiler-artifact")
+        .filter(|m| {
+            let kinds = m["target"]["kind"].as_array();
+            kinds.is_some_and(|k| k.iter().any(|k| k == "cdylib"))
+        })
+        .flat_map(|m| {
+            let name = m["target"]["name"].as_str().unwrap_or_default().to_owned();
+            let files = m["filenames"].as_array().cloned().unwrap_or_default();
+            files.into_iter().filter_map(move |file| {
+                let path = PathBuf::from(file.as_str()?);
+                let extension = path.extension()?.to_str()?;
+                ["so", "dll", "dylib"]
+                    .contains(&extension)
+                    .then(|| Artifact {
+                        name: name.clone(),
+                        path,
+                    })
             })
         })
         .collect()
@@ -197,6 +240,27 @@ not json
                 path: "/t/release/examples/word_index".into()
             }]
         );
+    }
+
+    #[test]
+    fn shared_libraries_are_found_among_cargo_messages() {
+        let messages = r#"{"reason":"compiler-artifact","target":{"kind":["cdylib","staticlib","rlib"],"name":"plugin"},"filenames":["/t/release/libplugin.so","/t/release/libplugin.a","/t/release/libplugin.rlib"],"executable":null}
+{"reason":"compiler-artifact","target":{"kind":["lib"],"name":"fastboot"},"filenames":["/t/release/deps/libfastboot.rlib"],"executable":null}
+{"reason":"compiler-artifact","target":{"kind":["cdylib"],"name":"plugin"},"filenames":["/t/w/release/plugin.dll","/t/w/release/libplugin.dll.a"],"executable":null}"#;
+        assert_eq!(
+            shared_libraries(messages),
+            [
+                Artifact {
+                    name: "plugin".into(),
+                    path: "/t/release/libplugin.so".into()
+                },
+                Artifact {
+                    name: "plugin".into(),
+                    path: "/t/w/release/plugin.dll".into()
+                }
+            ]
+        );
+        assert!(executables(messages).is_empty());
     }
 
     #[test]

@@ -1,17 +1,34 @@
 //! Running a program in one of fastboot's modes: the freeze run, which
-//! writes its snapshot, and the verify run, which checks it.
+//! writes its snapshot, and the verify run, which checks it. A shared
+//! library is run by loading it in a host of the tool's own (see
+//! [`library_host`]).
 
 use std::ffi::OsString;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::{ExitStatus, Stdio};
+use std::process::{Command, ExitStatus, Stdio};
 
 use fastboot_core::contract::{FREEZE_VAR, MODE_VAR, SNAPSHOT_VAR};
 
+use crate::cargo::library_host;
 use crate::cargo::target_runner::Runner;
 use crate::error::{Error, Result};
+use crate::exe::Info;
 use crate::output::TempFile;
 use crate::snapshot::embed;
+
+/// A command that runs `binary` in the mode that the fastboot variable
+/// `var` set to `value` selects: a program through `runner`, with it in its
+/// environment; a shared library loaded by the tool's own host, which sets
+/// it (see [`library_host`]).
+fn run_in_mode(binary: &Path, runner: &Runner, var: &str, value: OsString) -> Result<Command> {
+    if Info::read(binary)?.library {
+        return library_host::command(binary, runner, &[(var, value)]);
+    }
+    let mut command = runner.command(binary);
+    command.env(var, value);
+    Ok(command)
+}
 
 /// Runs `binary` (through `runner`) with `FASTBOOT_FREEZE` so that it
 /// computes its frozen statics and writes the snapshot, then moves the
@@ -56,8 +73,8 @@ impl FreezeRun {
             Ok(bytes) => bytes,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 return Err(Error::Other(format!(
-                    "{} exited without writing a snapshot: does its main call fastboot::init() \
-                     (or carry #[fastboot::main])?",
+                    "{} exited without writing a snapshot: does it link fastboot, and its main \
+                     (if it is a program) call fastboot::init() (or carry #[fastboot::main])?",
                     binary.display()
                 )))
             }
@@ -77,9 +94,7 @@ pub(crate) fn freeze_run(
     temp: &TempFile,
     env: &[(&str, &str)],
 ) -> Result<FreezeRun> {
-    let output = runner
-        .command(binary)
-        .env(FREEZE_VAR, absolute(temp.path())?)
+    let output = run_in_mode(binary, runner, FREEZE_VAR, absolute(temp.path())?.into())?
         .env_remove(MODE_VAR)
         .env_remove(SNAPSHOT_VAR)
         .envs(env.iter().copied())
@@ -110,9 +125,7 @@ fn frozen_entries(output: &str) -> Vec<String> {
 /// validation), prints one line each, and exits 0 only if all pass. Its
 /// output is passed through; its exit status is returned.
 pub fn verify(binary: &Path, runner: &Runner) -> Result<ExitStatus> {
-    runner
-        .command(binary)
-        .env(MODE_VAR, "verify")
+    run_in_mode(binary, runner, MODE_VAR, "verify".into())?
         .env_remove(FREEZE_VAR)
         .stdin(Stdio::null())
         .status()

@@ -6,10 +6,10 @@ use std::path::Path;
 
 use fastboot_core::contract::{registry_section, BuildId, SECTION_NAME};
 use object::elf::{
-    FileHeader64, Ident, ProgramHeader64, ELFCLASS64, ELFMAG, ELF_NOTE_GNU, NT_GNU_BUILD_ID,
-    PT_LOAD, SHF_ALLOC, SHF_TLS, SHT_NOBITS,
+    FileHeader64, Ident, ProgramHeader64, DF_1_PIE, DT_FLAGS_1, ELFCLASS64, ELFMAG, ELF_NOTE_GNU,
+    ET_DYN, NT_GNU_BUILD_ID, PT_INTERP, PT_LOAD, SHF_ALLOC, SHF_TLS, SHT_NOBITS,
 };
-use object::read::elf::{FileHeader, ProgramHeader, SectionHeader, SectionTable};
+use object::read::elf::{Dyn, FileHeader, ProgramHeader, SectionHeader, SectionTable};
 use object::{Endianness, ReadRef};
 
 use object::build::elf::{Builder, SectionData};
@@ -126,6 +126,10 @@ pub fn parse<'data, R: ReadRef<'data>>(path: &Path, bytes: R) -> Result<Info> {
         .section_by_name(endian, registry_section::ELF.as_bytes())
         .is_some_and(|(_, s)| s.sh_size(endian) > 0);
 
+    let library = header.e_type(endian) == ET_DYN
+        && !segments.iter().any(|p| p.p_type(endian) == PT_INTERP)
+        && !is_pie(endian, bytes, segments).map_err(malformed)?;
+
     Ok(Info {
         format: Format::Elf,
         build_id,
@@ -134,7 +138,26 @@ pub fn parse<'data, R: ReadRef<'data>>(path: &Path, bytes: R) -> Result<Info> {
         footer_obstacle: None,
         extent,
         has_frozen_statics,
+        library,
     })
+}
+
+/// Whether the dynamic section says the file is a position-independent
+/// executable (`DF_1_PIE`): what tells a static PIE, which has no
+/// interpreter either, from a shared library.
+fn is_pie<'data, R: ReadRef<'data>>(
+    endian: Endianness,
+    bytes: R,
+    segments: &[ProgramHeader64<Endianness>],
+) -> object::read::Result<bool> {
+    for segment in segments {
+        if let Some(dynamic) = segment.dynamic(endian, bytes)? {
+            return Ok(dynamic
+                .iter()
+                .any(|d| d.d_tag(endian) == DT_FLAGS_1 && d.d_val(endian) & DF_1_PIE.0 != 0));
+        }
+    }
+    Ok(false)
 }
 
 /// The descriptor of the GNU build-id note, read in the file's byte order

@@ -77,6 +77,9 @@ pub struct Info {
     pub extent: u64,
     /// Whether it has frozen statics: a non-empty registry.
     pub has_frozen_statics: bool,
+    /// Whether it is a shared library (`.so`, DLL, `.dylib`), which a host
+    /// program loads, rather than a program.
+    pub library: bool,
 }
 
 impl Info {

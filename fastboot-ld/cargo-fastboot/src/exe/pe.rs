@@ -16,7 +16,7 @@ use fastboot_core::contract::{registry_section, BuildId, SECTION_NAME};
 use object::pe::{
     ImageFileHeader, ImageNtHeaders32, ImageNtHeaders64, ImageOptionalHeader32,
     ImageOptionalHeader64, ImageSectionHeader, ImageSymbol, IMAGE_DIRECTORY_ENTRY_SECURITY,
-    IMAGE_SCN_CNT_INITIALIZED_DATA, IMAGE_SCN_MEM_READ,
+    IMAGE_FILE_DLL, IMAGE_SCN_CNT_INITIALIZED_DATA, IMAGE_SCN_MEM_READ,
 };
 use object::read::pe::{ImageNtHeaders, ImageOptionalHeader, PeFile};
 use object::{FileKind, LittleEndian as LE, Object, ObjectSection, ReadRef, U16, U32};
@@ -95,6 +95,7 @@ fn parse_as<'data, Pe: ImageNtHeaders, R: ReadRef<'data>>(bytes: R) -> object::r
     } else {
         None
     };
+    let characteristics = file.nt_headers().file_header().characteristics.get(LE);
     Ok(Info {
         format: Format::Pe,
         build_id,
@@ -103,6 +104,7 @@ fn parse_as<'data, Pe: ImageNtHeaders, R: ReadRef<'data>>(bytes: R) -> object::r
         footer_obstacle: None,
         extent: layout.extent,
         has_frozen_statics,
+        library: (characteristics & IMAGE_FILE_DLL).0 != 0,
     })
 }
 

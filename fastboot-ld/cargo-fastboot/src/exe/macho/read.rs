@@ -3,7 +3,9 @@
 use std::path::Path;
 
 use fastboot_core::contract::{registry_section, BuildId};
-use object::macho::{MachHeader64, SegmentCommand64, LC_CODE_SIGNATURE, VM_PROT_WRITE};
+use object::macho::{
+    MachHeader64, SegmentCommand64, LC_CODE_SIGNATURE, MH_BUNDLE, MH_DYLIB, VM_PROT_WRITE,
+};
 use object::read::macho::{MachHeader, Section as _, Segment as _};
 use object::{Endianness, ReadRef};
 
@@ -88,5 +90,6 @@ pub fn parse<'data, R: ReadRef<'data>>(path: &Path, bytes: R) -> Result<Info> {
         ),
         extent,
         has_frozen_statics,
+        library: matches!(header.filetype(endian), MH_DYLIB | MH_BUNDLE),
     })
 }
