@@ -45,7 +45,7 @@
 //! | environment | effect |
 //! |---|---|
 //! | `FASTBOOT_FREEZE=app.snap` | [`init`] computes every frozen static, writes the snapshot, exits |
-//! | `FASTBOOT_SNAPSHOT=app.snap` | thaw from this file (default: `<exe>.snap` beside the executable) |
+//! | `FASTBOOT_SNAPSHOT=app.snap` | the executable thaws from this file (default: `<exe>.snap` beside it; a shared library: `<library>.snap` beside it, always) |
 //! | `FASTBOOT=strict` | a value that cannot be thawed is a fatal error, with its reason |
 //! | `FASTBOOT=off` | ignore snapshots, compute everything |
 //! | `FASTBOOT=verify` | [`init`] validates every entry of the snapshot, reports, exits |

@@ -282,5 +282,6 @@ mod tests {
         let exe = Executable::open(&std::env::current_exe().unwrap()).unwrap();
         assert!(exe.build_id().is_ok());
         assert_eq!(exe.info.extent, exe.bytes.len() as u64);
+        assert!(!exe.info.library, "a program (a PIE), not a shared library");
     }
 }

@@ -32,6 +32,7 @@ for arg in "$@"; do
         -Wl,*) IFS=, read -ra parts <<< "${arg#-Wl,}"; args+=("${parts[@]}") ;;
         -mmacosx-version-min=*) v="${arg#*=}"; args+=(-platform_version macos "$v" "$v") ;;
         -nodefaultlibs) ;;
+        -dynamiclib) args+=(-dylib) ;;
         *) args+=("$arg") ;;
     esac
 done

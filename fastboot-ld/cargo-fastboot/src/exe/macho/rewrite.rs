@@ -62,6 +62,7 @@ impl Holds {
             | m::LC_REEXPORT_DYLIB
             | m::LC_LAZY_LOAD_DYLIB
             | m::LC_LOAD_UPWARD_DYLIB
+            | m::LC_ID_DYLIB
             | m::LC_MAIN
             | m::LC_UNIXTHREAD
             | m::LC_BUILD_VERSION
