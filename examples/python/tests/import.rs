@@ -51,7 +51,10 @@ static FIXTURE: LazyLock<Fixture> = LazyLock::new(|| {
     );
     assert!(out.status.success(), "freeze: {}", stderr(&out));
     let said = String::from_utf8_lossy(&out.stdout);
-    assert!(said.contains("neighbours::table::by_word"), "freeze: {said}");
+    assert!(
+        said.contains("neighbours::table::by_word"),
+        "freeze: {said}"
+    );
     assert!(snapshot.is_file(), "freeze wrote no {}", snapshot.display());
 
     let out = python(&module, DUMP, &[("FASTBOOT", "off".as_ref())]);
@@ -286,7 +289,9 @@ fn answers(out: &Output) -> (Vec<String>, String) {
     let how = how
         .iter()
         .map(|line| {
-            let line = line.trim_end().strip_prefix("# neighbours::table::by_word ");
+            let line = line
+                .trim_end()
+                .strip_prefix("# neighbours::table::by_word ");
             line.unwrap_or_else(|| panic!("not the table: {line:?}"))
                 .to_owned()
         })
