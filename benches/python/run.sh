@@ -20,7 +20,10 @@
 # in ONE hyperfine run (-N, --warmup 3; N runs each, or hyperfine's choice:
 # at least 10, for at least 3 s), and writes a Markdown table of the
 # medians and their ratios to the module without the table to
-# docs/python.md (the numbers to docs/python.json). The interpreter is
+# docs/python.md (the numbers to docs/python.json), with the instructions
+# each process executes (valgrind's callgrind, PYTHONHASHSEED=0: the same
+# count whatever else the machine does; not for the computing one, which
+# would take minutes under valgrind). The interpreter is
 # Debian's /usr/bin/python3 (PYTHON=... for another): a shim such as
 # pyenv's would be timed too. Run it on a quiet machine: it records the
 # load average before and after.
@@ -41,9 +44,13 @@ target=${CARGO_TARGET_DIR:-$PWD/target}
 work=$target/python-bench
 rm -rf "$work"
 mkdir -p "$work" "$docs"
-if ! command -v hyperfine >/dev/null; then
-    if [ "$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq hyperfine
-    else sudo apt-get update -qq && sudo apt-get install -y -qq hyperfine; fi
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+missing=()
+command -v hyperfine >/dev/null || missing+=(hyperfine)
+command -v valgrind >/dev/null || missing+=(valgrind)
+if ((${#missing[@]})); then
+    as_root apt-get update -qq
+    as_root apt-get install -y -qq "${missing[@]}"
 fi
 
 # The module, built by cargo as a cdylib, installed in $work/$1 under the
@@ -98,6 +105,15 @@ check computed "$walk [('neighbours::table::by_word', 'computed (no snapshot fou
 check file "$walk [('neighbours::table::by_word', 'file $work/file/neighbours.so.snap')]" FASTBOOT=strict
 check footer "$walk [('neighbours::table::by_word', 'footer')]" FASTBOOT=strict
 check section "$walk [('neighbours::table::by_word', 'section')]" FASTBOOT=strict
+
+# The instructions "$@" executes, under callgrind.
+instructions() {
+    valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 >/dev/null |
+        sed -n 's/.*Collected : \([0-9]*\).*/\1/p'
+}
+for variant in without section footer file; do
+    echo "$variant $(PYTHONHASHSEED=0 instructions "$python" -c "$(script "$variant")")"
+done >"$work/instructions"
 
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)" >"$work/load"
 hyperfine -N --warmup 3 "${runs[@]}" --style basic --export-json "$work/hyperfine.json" \

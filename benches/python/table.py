@@ -4,7 +4,8 @@ usage: table.py WORK_DIR DOCS_DIR PYTHON [--runs N]
 
 Reads WORK_DIR/hyperfine.json (the module without the frozen static first,
 then the others), WORK_DIR/freeze.log (the freeze run's lines),
-WORK_DIR/load and WORK_DIR/neighbours.snap; prints a Markdown table and
+WORK_DIR/instructions (a variant and its count a line), WORK_DIR/load and
+WORK_DIR/neighbours.snap; prints a Markdown table and
 writes it to DOCS_DIR/python.md, the numbers to DOCS_DIR/python.json.
 """
 
@@ -26,14 +27,16 @@ def main() -> None:
     version = subprocess.run([python, "--version"], capture_output=True, text=True, check=True)
     load = (work / "load").read_text().strip().replace("\n", "; ")
     floor = results[0]["median"]
+    counts = dict(line.split() for line in (work / "instructions").read_text().splitlines())
     rows = [
         {
             "module": r["command"],
             "median_ms": r["median"] * 1000,
             "ratio": r["median"] / floor,
             "runs": len(r["times"]),
+            "instructions": int(counts[variant]) if variant in counts else None,
         }
-        for r in results
+        for r, variant in zip(results, ["without", "section", "footer", "file", "computed"])
     ]
     numbers = {
         "python": version.stdout.strip(),
@@ -50,12 +53,15 @@ def main() -> None:
         f"{load}. Snapshot: {numbers['snapshot_bytes'] / 1e6:.1f} MB; the freeze run computed "
         f"the table in {numbers['computed_in_freeze_ms']:.0f} ms.",
         "",
-        "| the module's table | median | × the module without it | runs |",
-        "|---|--:|--:|--:|",
+        "| the module's table | median | × the module without it | runs | instructions |",
+        "|---|--:|--:|--:|--:|",
     ]
     for row in rows:
+        count = row["instructions"]
+        count = "—" if count is None else f"{count / 1e6:.2f} M"
         lines.append(
-            f"| {row['module']} | {row['median_ms']:.1f} ms | {row['ratio']:.2f}× | {row['runs']} |"
+            f"| {row['module']} | {row['median_ms']:.1f} ms | {row['ratio']:.2f}× "
+            f"| {row['runs']} | {count} |"
         )
     table = "\n".join(lines) + "\n"
     (docs / "python.md").write_text(table)

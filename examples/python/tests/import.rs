@@ -44,15 +44,16 @@ static FIXTURE: LazyLock<Fixture> = LazyLock::new(|| {
     let module = install(&build(), &work_dir("computed"));
 
     let snapshot = work_dir("freeze").join("neighbours.snap");
+    // The freeze run happens as the module is loaded, and ends the process.
     let out = python(
         &module,
-        "import neighbours",
+        "import neighbours\nprint('after the import')",
         &[("FASTBOOT_FREEZE", snapshot.as_os_str())],
     );
     assert!(out.status.success(), "freeze: {}", stderr(&out));
     let said = String::from_utf8_lossy(&out.stdout);
     assert!(
-        said.contains("neighbours::table::by_word"),
+        said.contains("froze neighbours::table::by_word") && !said.contains("after the import"),
         "freeze: {said}"
     );
     assert!(snapshot.is_file(), "freeze wrote no {}", snapshot.display());
