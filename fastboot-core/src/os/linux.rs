@@ -63,8 +63,8 @@ pub(crate) fn identity() -> Option<&'static [u8]> {
             .find_map(|h| {
                 // SAFETY: linkers make PT_NOTE segments only of allocated
                 // note sections, which lie in a read-only PT_LOAD segment:
-                // the loader mapped it readable at `bias + p_vaddr`, for the
-                // life of the process, and nothing writes to it.
+                // the loader mapped it readable at `bias + p_vaddr`, while
+                // this image is loaded, and nothing writes to it.
                 let notes =
                     unsafe { loaded_bytes(image.bias + h.p_vaddr as usize, h.p_filesz as usize) };
                 build_id_note(notes)
@@ -90,7 +90,7 @@ pub(crate) fn embedded_section() -> Option<&'static [u8]> {
     let start = image.bias.checked_add(last.p_vaddr as usize)?;
     let len = last.p_filesz.min(last.p_memsz) as usize;
     // SAFETY: the loader mapped this segment at `bias + p_vaddr`, with its
-    // first `p_filesz` bytes from the file, for the life of the process, and
+    // first `p_filesz` bytes from the file, while this image is loaded, and
     // its flags (checked above) make it readable and not writable, so its
     // bytes never change.
     Some(unsafe { loaded_bytes(start, len) })

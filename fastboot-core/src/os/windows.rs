@@ -104,8 +104,8 @@ impl Image {
         }
         // SAFETY: `range` lies in the file-backed data of a section that is
         // readable and not writable (just checked against the section
-        // table), which the loader mapped at its RVA for the life of the
-        // process.
+        // table), which the loader mapped at its RVA while this image is
+        // loaded.
         Some(unsafe { loaded_bytes(self.base + range.rva, range.len) })
     }
 }
