@@ -53,12 +53,15 @@ if ((${#missing[@]})); then
     as_root apt-get install -y -qq "${missing[@]}"
 fi
 
-# The module, built by cargo as a cdylib, installed in $work/$1 under the
-# name Python imports; the other arguments go to cargo build.
+# The module, built by cargo as a cdylib (in the repository's target
+# directory: examples/python is a workspace of its own), installed in
+# $work/$1 under the name Python imports; the other arguments go to cargo
+# build.
 build() {
     local dir=$work/$1
     shift
-    (cd examples/python && cargo build --release --quiet --lib "$@")
+    CARGO_TARGET_DIR=$target cargo build --release --quiet --lib \
+        --manifest-path examples/python/Cargo.toml "$@"
     mkdir -p "$dir"
     cp "$target/release/libneighbours.so" "$dir/neighbours.so"
 }
