@@ -5,9 +5,13 @@ use std::sync::OnceLock;
 
 /// Selects the mode: `strict`, `off` or `verify` (unset: normal).
 pub const MODE_VAR: &str = "FASTBOOT";
-/// Makes `init()` freeze every entry into the snapshot file it names, then exit.
+/// Makes the first image (program or shared library) with frozen statics
+/// whose initializer runs (before `main`, or when the library is loaded;
+/// else `init()`) freeze every entry into the snapshot file it names, then
+/// exit the process.
 pub const FREEZE_VAR: &str = "FASTBOOT_FREEZE";
-/// Names a snapshot file to thaw from.
+/// Names the executable's snapshot file; a shared library ignores it and
+/// uses `<library>.snap` beside its file.
 pub const SNAPSHOT_VAR: &str = "FASTBOOT_SNAPSHOT";
 
 /// What to do with the snapshot.

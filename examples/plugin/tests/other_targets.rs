@@ -6,6 +6,9 @@
 //!   runner for the target (wine): `LoadLibrary` with `FASTBOOT_FREEZE` set
 //!   freezes it (its CRT initializer runs at load), then it thaws strictly
 //!   from `plugin.dll.snap`, its footer and its section;
+//! - an aarch64 Linux shared object (`aarch64-unknown-linux-gnu`, linked
+//!   by Debian's cross gcc), loaded by `hosts/loader.c` under qemu-user:
+//!   the same;
 //! - a macOS dylib (`aarch64-apple-darwin`, linked by LLVM's ld64.lld
 //!   through the tool's `tests/macos/ld64.sh`), which cannot run here: a
 //!   snapshot with its `LC_UUID` is embedded in its section (the code
@@ -81,25 +84,27 @@ fn run(runner: &Runner, loader: &Path, library: &Path, env: &[(&str, &OsStr)]) -
     fastboot_test_support::output(&mut command)
 }
 
-#[test]
-#[ignore = "needs mingw-w64 and wine (.ci/run sets them up)"]
-fn a_windows_dll_freezes_when_loaded_and_thaws_strictly_from_its_file_footer_and_section() {
-    let triple = "x86_64-pc-windows-gnu";
+/// A C host for `triple`, compiled by `cc` with `args`, loads the plugin
+/// (`name`, built for `triple`) through cargo's runner for the target:
+/// with `FASTBOOT_FREEZE` set the load freezes it and exits; then it thaws
+/// strictly from `<name>.snap` beside it, its footer and its section.
+fn loaded_by_a_c_host(triple: &str, name: &str, cc: &str, args: &[&str]) {
     let built = build_plugin(triple);
     let runner = Runner::for_target(Some(triple)).unwrap();
-    assert!(!runner.argv().is_empty(), "no runner (wine) for {triple}");
-    let dir = scratch("windows");
-    let library = dir.join("plugin.dll");
-    fs::copy(built.join("plugin.dll"), &library).unwrap();
-    assert!(Info::read(&library).unwrap().library, "a DLL");
+    assert!(!runner.argv().is_empty(), "no runner for {triple}");
+    let dir = scratch(triple);
+    let library = dir.join(name);
+    fs::copy(built.join(name), &library).unwrap();
+    assert!(Info::read(&library).unwrap().library, "a shared library");
     let loader = dir.join("loader.exe");
-    let cc = Command::new("x86_64-w64-mingw32-gcc")
+    let compiled = Command::new(cc)
         .arg("-o")
         .arg(&loader)
         .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("hosts/loader.c"))
+        .args(args)
         .status()
-        .expect("running x86_64-w64-mingw32-gcc");
-    assert!(cc.success());
+        .unwrap_or_else(|e| panic!("running {cc}: {e}"));
+    assert!(compiled.success());
     assert_eq!(loaded_origin(&runner, &loader, &library, &[]), 4);
 
     let snapshot = dir.join("x.snap");
@@ -117,17 +122,41 @@ fn a_windows_dll_freezes_when_loaded_and_thaws_strictly_from_its_file_footer_and
     read_snapshot(&snapshot).expect("a snapshot was written");
     let strict = [("FASTBOOT", OsStr::new("strict"))];
 
-    fs::copy(&snapshot, dir.join("plugin.dll.snap")).unwrap();
+    let beside = dir.join(format!("{name}.snap"));
+    fs::copy(&snapshot, &beside).unwrap();
     assert_eq!(loaded_origin(&runner, &loader, &library, &strict), 3);
-    fs::remove_file(dir.join("plugin.dll.snap")).unwrap();
+    fs::remove_file(&beside).unwrap();
 
-    let footer = scratch("windows-footer").join("plugin.dll");
+    let footer = scratch(&format!("{triple}-footer")).join(name);
     embed_footer(&library, &snapshot, &footer).unwrap();
     assert_eq!(loaded_origin(&runner, &loader, &footer, &strict), 2);
 
-    let section = scratch("windows-section").join("plugin.dll");
+    let section = scratch(&format!("{triple}-section")).join(name);
     embed_section(&library, &snapshot, &section).unwrap();
     assert_eq!(loaded_origin(&runner, &loader, &section, &strict), 1);
+}
+
+#[test]
+#[ignore = "needs mingw-w64 and wine (.ci/run sets them up)"]
+fn a_windows_dll_freezes_when_loaded_and_thaws_strictly_from_its_file_footer_and_section() {
+    loaded_by_a_c_host(
+        "x86_64-pc-windows-gnu",
+        "plugin.dll",
+        "x86_64-w64-mingw32-gcc",
+        &[],
+    );
+}
+
+#[test]
+#[ignore = "needs the aarch64 cross toolchain and qemu-user (.ci/run sets them up)"]
+fn an_aarch64_shared_object_freezes_when_loaded_and_thaws_strictly_from_its_file_footer_and_section(
+) {
+    loaded_by_a_c_host(
+        "aarch64-unknown-linux-gnu",
+        "libplugin.so",
+        "aarch64-linux-gnu-gcc",
+        &["-ldl"],
+    );
 }
 
 #[test]

@@ -508,7 +508,18 @@ mod tests {
             assert_eq!(info.section, None);
             assert_eq!(info.section_obstacle, None);
             assert_eq!(info.extent, image.len() as u64);
+            assert!(!info.library);
         }
+    }
+
+    #[test]
+    fn a_dll_is_a_library() {
+        let mut image = synthetic(true, 0);
+        let nt = u32::from_le_bytes(image[0x3c..0x40].try_into().unwrap()) as usize;
+        let at = nt + FILE_HEADER + offset_of!(ImageFileHeader, characteristics);
+        let flags = u16::from_le_bytes([image[at], image[at + 1]]) | IMAGE_FILE_DLL.0;
+        image[at..at + 2].copy_from_slice(&flags.to_le_bytes());
+        assert!(info(&image).library);
     }
 
     #[test]
