@@ -24,6 +24,7 @@ use rkyv::util::AlignedVec;
 use rkyv::with::{ArchiveWith, DeserializeWith, Identity, SerializeWith, With};
 use rkyv::{Archive, Archived, Place, Serialize};
 
+use crate::sink::ArchiveSink;
 use crate::vocabulary::InvalidData;
 
 /// Types a `#[fastboot::frozen]` function can return: archivable with rkyv,
@@ -48,20 +49,20 @@ impl<T> Freezable for T where
 /// If rkyv cannot archive it: when an archive outgrows what rkyv's relative
 /// pointers address (see [`ArchiveError`]), or a custom serializer fails.
 pub fn archive<T: Freezable>(value: &T) -> AlignedVec {
-    rkyv::to_bytes::<rancor::Error>(value).unwrap_or_else(|e| {
-        panic!(
-            "fastboot: cannot archive a computed value: {}",
-            ArchiveError(Failure::Error(e))
-        )
-    })
+    let mut sink = ArchiveSink::in_memory();
+    to_sink(value, &mut sink).unwrap_or_else(|e| {
+        panic!("fastboot: cannot archive a computed value: {e}");
+    });
+    sink.into_bytes()
 }
 
-/// A snapshot's archive of one value, or why there is none.
-pub type ArchiveResult = Result<AlignedVec, ArchiveError>;
+/// Whether a value was archived into its [`ArchiveSink`], or why not.
+pub type ArchiveResult = Result<(), ArchiveError>;
 
-/// Why rkyv could not archive a value. Serializing into memory fails only
-/// when a custom serializer fails or an archive outgrows rkyv's relative
-/// pointers (32-bit by default: 2 GiB), so the message names that limit.
+/// Why rkyv could not archive a value. Serializing fails only when a
+/// custom serializer fails, an archive outgrows rkyv's relative pointers
+/// (32-bit by default: 2 GiB), so the message names that limit, or writing
+/// a streamed archive to its file fails.
 #[derive(Debug)]
 pub struct ArchiveError(Failure);
 
@@ -154,20 +155,20 @@ pub struct Freeze<'a, T>(pub &'a T);
 
 /// The general case of [`Freeze`]: rkyv's own serialization.
 pub trait FreezePlain {
-    /// Archives the value.
-    fn archive(&self) -> ArchiveResult;
+    /// Archives the value into `sink`.
+    fn archive(&self, sink: &mut ArchiveSink) -> ArchiveResult;
 }
 
 impl<T: Freezable> FreezePlain for &Freeze<'_, T> {
-    fn archive(&self) -> ArchiveResult {
-        to_bytes(self.0)
+    fn archive(&self, sink: &mut ArchiveSink) -> ArchiveResult {
+        to_sink(self.0, sink)
     }
 }
 
 /// The case of [`Freeze`] for hash maps and sets: in a canonical order.
 pub trait FreezeSorted {
-    /// Archives the value.
-    fn archive(&self) -> ArchiveResult;
+    /// Archives the value into `sink`.
+    fn archive(&self, sink: &mut ArchiveSink) -> ArchiveResult;
 }
 
 impl<K, V, S> FreezeSorted for Freeze<'_, HashMap<K, V, S>>
@@ -177,8 +178,8 @@ where
     K::Archived: Hash + Eq,
     V: for<'a> Serialize<Ser<'a>>,
 {
-    fn archive(&self) -> ArchiveResult {
-        to_bytes(With::<_, Sorted>::cast(self.0))
+    fn archive(&self, sink: &mut ArchiveSink) -> ArchiveResult {
+        to_sink(With::<_, Sorted>::cast(self.0), sink)
     }
 }
 
@@ -188,26 +189,30 @@ where
     K: Ord + Hash + Eq + for<'a> Serialize<Ser<'a>>,
     K::Archived: Hash + Eq,
 {
-    fn archive(&self) -> ArchiveResult {
-        to_bytes(With::<_, Sorted>::cast(self.0))
+    fn archive(&self, sink: &mut ArchiveSink) -> ArchiveResult {
+        to_sink(With::<_, Sorted>::cast(self.0), sink)
     }
 }
 
-/// Archives `value` through the rkyv `with` wrapper `W`, for a snapshot:
-/// what a frozen function returning a type that holds `&'static`
+/// Archives `value` through the rkyv `with` wrapper `W` into `sink`, for a
+/// snapshot: what a frozen function returning a type that holds `&'static`
 /// references uses (the macro picks `W`, deterministic by construction).
-pub fn archive_with<T, W>(value: &T) -> ArchiveResult
+pub fn archive_with<T, W>(value: &T, sink: &mut ArchiveSink) -> ArchiveResult
 where
     With<T, W>: Freezable,
 {
-    to_bytes(With::<T, W>::cast(value))
+    to_sink(With::<T, W>::cast(value), sink)
 }
 
 /// The serializer used for snapshots.
-type Ser<'a> = HighSerializer<AlignedVec, ArenaHandle<'a>, rancor::Error>;
+type Ser<'a> = HighSerializer<ArchiveSink, ArenaHandle<'a>, rancor::Error>;
 
-fn to_bytes<T: for<'a> Serialize<Ser<'a>>>(value: &T) -> ArchiveResult {
-    rkyv::to_bytes::<rancor::Error>(value).map_err(|e| ArchiveError(Failure::Error(e)))
+/// Archives `value` into `sink` (left empty if that fails).
+fn to_sink<T: for<'a> Serialize<Ser<'a>>>(value: &T, sink: &mut ArchiveSink) -> ArchiveResult {
+    let taken = std::mem::take(sink);
+    *sink = rkyv::api::high::to_bytes_in::<_, rancor::Error>(value, taken)
+        .map_err(|e| ArchiveError(Failure::Error(e)))?;
+    Ok(())
 }
 
 // rkyv's own impls for `HashMap`/`HashSet` use this load factor; the archived
@@ -485,8 +490,14 @@ mod tests {
         };
         assert_eq!(order(&forward), order(&backward));
         assert_eq!(order(&forward).len(), words.len());
-        let a = Freeze(&forward).archive().unwrap();
-        let b = Freeze(&backward).archive().unwrap();
-        assert_eq!(a.as_slice(), b.as_slice());
+        let archived = |map: &HashMap<String, u32>| {
+            let mut sink = ArchiveSink::in_memory();
+            Freeze(map).archive(&mut sink).unwrap();
+            sink.into_bytes()
+        };
+        assert_eq!(
+            archived(&forward).as_slice(),
+            archived(&backward).as_slice()
+        );
     }
 }

@@ -17,7 +17,7 @@ pub struct AtomicFile {
 }
 
 impl AtomicFile {
-    /// Creates the temporary file beside `target`.
+    /// Creates the temporary file beside `target`, readable and writable.
     pub fn create(target: &Path) -> io::Result<Self> {
         static COUNTER: AtomicU64 = AtomicU64::new(0);
         let dir = match target.parent() {
@@ -29,7 +29,11 @@ impl AtomicFile {
         let n = COUNTER.fetch_add(1, Ordering::Relaxed);
         name.push(format!(".{}-{n}.tmp", std::process::id()));
         let temp = dir.join(name);
-        let file = File::create_new(&temp)?;
+        let file = File::options()
+            .read(true)
+            .write(true)
+            .create_new(true)
+            .open(&temp)?;
         Ok(AtomicFile {
             target: target.to_owned(),
             temp,
@@ -40,6 +44,12 @@ impl AtomicFile {
     /// The file to write to.
     pub fn file(&mut self) -> &mut File {
         self.file.as_mut().expect("open until committed")
+    }
+
+    /// The file opened once more, readable and writable, with a position
+    /// of its own.
+    pub fn open_again(&self) -> io::Result<File> {
+        File::options().read(true).write(true).open(&self.temp)
     }
 
     /// Flushes the file to disk, gives it `permissions` (if any) and

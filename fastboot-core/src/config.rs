@@ -10,6 +10,8 @@ pub const MODE_VAR: &str = "FASTBOOT";
 /// else `init()`) freeze every entry into the snapshot file it names, then
 /// exit the process.
 pub const FREEZE_VAR: &str = "FASTBOOT_FREEZE";
+/// Limits the threads of a freeze run (default: the available parallelism).
+pub const FREEZE_THREADS_VAR: &str = "FASTBOOT_FREEZE_THREADS";
 /// Names the executable's snapshot file; a shared library ignores it and
 /// uses `<library>.snap` beside its file.
 pub const SNAPSHOT_VAR: &str = "FASTBOOT_SNAPSHOT";
@@ -45,6 +47,19 @@ pub fn mode() -> Mode {
 /// The snapshot path to freeze into, if this is a freeze run.
 pub fn freeze_path() -> Option<OsString> {
     std::env::var_os(FREEZE_VAR).filter(|p| !p.is_empty())
+}
+
+/// The number of threads `FASTBOOT_FREEZE_THREADS` asks a freeze run for,
+/// if it is a positive number.
+pub fn freeze_threads() -> Option<std::num::NonZeroUsize> {
+    let threads = std::env::var(FREEZE_THREADS_VAR).ok()?;
+    let parsed = threads.trim().parse().ok();
+    if parsed.is_none() {
+        eprintln!(
+            "fastboot: ignoring {FREEZE_THREADS_VAR}={threads:?} (expected a positive number)"
+        );
+    }
+    parsed
 }
 
 /// The snapshot file named by `FASTBOOT_SNAPSHOT`.

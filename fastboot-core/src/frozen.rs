@@ -7,8 +7,10 @@ use std::time::Instant;
 use crate::archive::{self, ArchiveResult};
 use crate::config;
 use crate::format::MIN_ALIGN;
+use crate::freeze::{self, Claim};
 use crate::mode::Mode;
 use crate::registry::{self, Entry, FrozenArchive};
+use crate::sink::ArchiveSink;
 use crate::thaw;
 use crate::vocabulary::Reason;
 
@@ -71,7 +73,7 @@ impl<M: Mode> Frozen<M> {
     pub fn get(
         &'static self,
         compute: fn() -> M::Value,
-        encode: fn(&M::Value) -> ArchiveResult,
+        encode: fn(&M::Value, &mut ArchiveSink) -> ArchiveResult,
     ) -> &'static M::Output {
         let kept = match self.value.get() {
             Some(kept) => kept,
@@ -84,17 +86,48 @@ impl<M: Mode> Frozen<M> {
     fn initialize(
         &'static self,
         compute: fn() -> M::Value,
-        encode: fn(&M::Value) -> ArchiveResult,
+        encode: fn(&M::Value, &mut ArchiveSink) -> ArchiveResult,
     ) -> &'static M::Kept {
-        // Before waiting on `value`: this thread may be the one computing it.
+        // Before waiting on `value`: this thread may be the one computing it,
+        // or, in a freeze run, wait for a thread that waits for this one.
         InProgress::refuse_cycle(&self.entry);
+        let _claim = freeze::running().then(|| claim(&self.entry));
         self.value.get_or_init(|| self.obtain(compute, encode))
+    }
+
+    /// In a freeze run: computes and archives the value for the snapshot,
+    /// unless that was done already (when another frozen static used it).
+    /// Unlike [`get`](Frozen::get), it need not keep the value in a form
+    /// it can return (see [`Mode::frozen`]).
+    ///
+    /// # Panics
+    /// As [`get`](Frozen::get) does.
+    pub fn freeze(
+        &'static self,
+        compute: fn() -> M::Value,
+        encode: fn(&M::Value, &mut ArchiveSink) -> ArchiveResult,
+    ) {
+        let done = || self.value.get().is_some() || self.entry.frozen().is_some();
+        if done() {
+            return;
+        }
+        InProgress::refuse_cycle(&self.entry);
+        let _claim = claim(&self.entry);
+        if done() {
+            return;
+        }
+        registry::first_access(&self.entry);
+        let _computing = InProgress::enter(&self.entry);
+        if let Some(kept) = self.archive(compute, encode) {
+            let _ = self.value.set(kept);
+        }
+        self.entry.set_outcome(thaw::computed(Reason::Freezing));
     }
 
     fn obtain(
         &'static self,
         compute: fn() -> M::Value,
-        encode: fn(&M::Value) -> ArchiveResult,
+        encode: fn(&M::Value, &mut ArchiveSink) -> ArchiveResult,
     ) -> M::Kept {
         registry::first_access(&self.entry);
         // Only the thread that initialises `value` gets here, and records an
@@ -108,7 +141,7 @@ impl<M: Mode> Frozen<M> {
             Err(reason) => {
                 let _computing = InProgress::enter(&self.entry);
                 let kept = if reason == Reason::Freezing {
-                    self.freeze(compute, encode)
+                    self.frozen(compute, encode)
                 } else {
                     thaw::not_thawed(&self.entry, &reason);
                     M::computed(compute())
@@ -119,36 +152,79 @@ impl<M: Mode> Frozen<M> {
         }
     }
 
-    /// Computes the value and encodes it deterministically, for the
-    /// snapshot of this freeze run; the encoding is kept in the entry.
-    fn freeze(
+    /// What to keep in a freeze run: from the value, computed and archived
+    /// now, or from its archive, made already.
+    fn frozen(
         &'static self,
         compute: fn() -> M::Value,
-        encode: fn(&M::Value) -> ArchiveResult,
+        encode: fn(&M::Value, &mut ArchiveSink) -> ArchiveResult,
     ) -> M::Kept {
-        let start = Instant::now();
-        let value = compute();
-        let computed = start.elapsed();
-        let bytes: &'static [u8] = match archive::catching_panics(|| encode(&value)) {
-            Ok(bytes) => Box::leak(Box::new(bytes)),
-            Err(e) => crate::fail(&format!(
-                "freeze failed: archiving {}: {e}",
+        if self.entry.frozen().is_none() {
+            if let Some(kept) = self.archive(compute, encode) {
+                return kept;
+            }
+        }
+        let archive = self.entry.frozen().expect("archived");
+        let bytes = archive.stored.bytes().unwrap_or_else(|e| {
+            crate::fail(&format!(
+                "freeze failed: reading the archive of {}: {e}",
                 self.entry.name()
-            )),
-        };
-        let archive = FrozenArchive {
-            bytes,
-            computed,
-            archived: start.elapsed().checked_sub(computed).unwrap(),
-        };
-        // Only the thread that initialises `value` gets here.
-        self.entry.set_frozen(archive);
-        M::frozen(value, bytes).unwrap_or_else(|e| {
+            ))
+        });
+        if bytes.len() < M::ROOT.0 {
+            crate::fail(&format!(
+                "freeze failed: the archive of {} is shorter than its root",
+                self.entry.name()
+            ));
+        }
+        // SAFETY: mapped (or leaked) for the life of the process and never
+        // written again (see `Stored::bytes`); aligned (each archive starts
+        // on a page, or in a 16-byte aligned buffer: as much as `Frozen::new`
+        // lets a root need) and long enough for the root (checked above).
+        // Not `embedded`: the mode validates the bytes before reading them.
+        let kept = unsafe { M::thaw(bytes, false) };
+        kept.unwrap_or_else(|e| {
             crate::fail(&format!(
                 "freeze failed: the archive of {} does not validate: {e}",
                 self.entry.display_name()
             ))
         })
+    }
+
+    /// Computes the value and streams its deterministic encoding into the
+    /// snapshot of this freeze run (see `freeze::Assembly`); returns what
+    /// the mode keeps of the value, if anything.
+    fn archive(
+        &'static self,
+        compute: fn() -> M::Value,
+        encode: fn(&M::Value, &mut ArchiveSink) -> ArchiveResult,
+    ) -> Option<M::Kept> {
+        let start = Instant::now();
+        let value = compute();
+        let computed = start.elapsed();
+        let assembly = freeze::assembly();
+        let failed = |e: &dyn std::fmt::Display| -> ! {
+            crate::fail(&format!(
+                "freeze failed: archiving {}: {e}",
+                self.entry.name()
+            ))
+        };
+        let mut sink = assembly.sink(&self.entry).unwrap_or_else(|e| failed(&e));
+        if let Err(e) = archive::catching_panics(|| encode(&value, sink.sink())) {
+            failed(&e);
+        }
+        let stored = match assembly.archived(&self.entry, sink) {
+            Ok(stored) => stored,
+            Err(e) => crate::fail(&format!("freeze failed: {e}")),
+        };
+        let archive = FrozenArchive {
+            stored,
+            computed,
+            archived: start.elapsed().checked_sub(computed).unwrap(),
+        };
+        // Only the thread that claimed the entry gets here.
+        self.entry.set_frozen(archive);
+        M::frozen(value)
     }
 
     fn thaw(&'static self) -> Result<M::Kept, Reason> {
@@ -204,12 +280,7 @@ impl InProgress {
         }
         let cycle = IN_PROGRESS.with_borrow(|stack| {
             let at = stack.iter().position(|&e| std::ptr::eq(e, entry))?;
-            let cycle: Vec<String> = stack[at..]
-                .iter()
-                .chain([&entry])
-                .map(|e| e.display_name())
-                .collect();
-            Some(cycle.join(" → "))
+            Some(cycle_message(&stack[at..]))
         });
         if let Some(cycle) = cycle {
             IN_PROGRESS.with_borrow_mut(Vec::clear);
@@ -222,6 +293,27 @@ impl InProgress {
             panic!("fastboot: cycle between frozen statics: {cycle}");
         }
     }
+}
+
+/// Claims `entry` for this thread of a freeze run (see [`Claim`]), waiting
+/// for another thread computing it; a cycle through threads ends the run.
+fn claim(entry: &'static Entry) -> Claim {
+    Claim::acquire(entry).unwrap_or_else(|cycle| {
+        crate::fail(&format!(
+            "freeze failed: cycle between frozen statics: {}",
+            cycle_message(&cycle)
+        ))
+    })
+}
+
+/// `cycle`, entries each needing the next and the last the first, as
+/// `a → b → a`, from its first entry by name: the same words whichever
+/// entry was reached first.
+fn cycle_message(cycle: &[&'static Entry]) -> String {
+    let names: Vec<String> = cycle.iter().map(|e| e.display_name()).collect();
+    let first = (0..names.len()).min_by_key(|&i| &names[i]).unwrap_or(0);
+    let rotated = names[first..].iter().chain(&names[..=first]);
+    rotated.map(String::as_str).collect::<Vec<_>>().join(" → ")
 }
 
 impl Drop for InProgress {

@@ -25,6 +25,7 @@ mod registry;
 mod report;
 #[cfg(feature = "serde")]
 mod serde_format;
+mod sink;
 mod source;
 mod thaw;
 mod verify;
@@ -47,6 +48,7 @@ pub mod __private {
     #[cfg(fastboot_registry)]
     pub use crate::registry::ENTRIES;
     pub use crate::registry::{entries, Entry};
+    pub use crate::sink::ArchiveSink;
     pub use crate::source::{find_appended, find_file, section};
     pub use linkme;
 

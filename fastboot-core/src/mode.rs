@@ -11,6 +11,7 @@ use rkyv::rancor::{self, Strategy};
 use rkyv::with::{ArchiveWith, DeserializeWith, Identity, With};
 
 use crate::archive::{self, ArchiveResult, Freezable};
+use crate::sink::ArchiveSink;
 use crate::vocabulary::InvalidData;
 
 /// How a frozen static keeps its value:
@@ -38,8 +39,8 @@ pub trait Mode: 'static {
     /// The value's encoding for a snapshot, deterministic for the types the
     /// mode is given by the macro (a top-level `HashMap` of a plain type
     /// is archived in canonical order by the macro itself, see
-    /// [`Freeze`](crate::archive::Freeze)).
-    fn encode(value: &Self::Value) -> ArchiveResult;
+    /// [`Freeze`](crate::archive::Freeze)), written into `sink`.
+    fn encode(value: &Self::Value, sink: &mut ArchiveSink) -> ArchiveResult;
 
     /// Checks that `bytes` hold a valid encoding of the value, with no
     /// trust in them (for snapshot files and verify runs).
@@ -58,10 +59,11 @@ pub trait Mode: 'static {
     /// What to keep when the body computed the value outside a freeze run.
     fn computed(value: Self::Value) -> Self::Kept;
 
-    /// What to keep in a freeze run: the computed value, and `bytes`, its
-    /// encoding for the snapshot (which a mode reading it validates first:
-    /// they come from the encoding function the caller passed).
-    fn frozen(value: Self::Value, bytes: &'static [u8]) -> Result<Self::Kept, InvalidData>;
+    /// What to keep in a freeze run from the computed value, once it is
+    /// archived for the snapshot; `None` where the mode keeps the archive
+    /// instead, which is then [thawed](Mode::thaw), validated, if the value
+    /// is used (by another frozen static's body).
+    fn frozen(value: Self::Value) -> Option<Self::Kept>;
 
     /// The value, from what is kept.
     fn output(kept: &Self::Kept) -> &Self::Output;
@@ -83,13 +85,13 @@ impl<'a, M, T> Encode<'a, M, T> {
 
 /// [`Encode`]'s method where `M` is a mode for `T`.
 pub trait EncodeAs {
-    /// The value's encoding for a snapshot.
-    fn encode(&self) -> ArchiveResult;
+    /// Writes the value's encoding for a snapshot into `sink`.
+    fn encode(&self, sink: &mut ArchiveSink) -> ArchiveResult;
 }
 
 impl<M: Mode<Value = T>, T> EncodeAs for &Encode<'_, M, T> {
-    fn encode(&self) -> ArchiveResult {
-        M::encode(self.0)
+    fn encode(&self, sink: &mut ArchiveSink) -> ArchiveResult {
+        M::encode(self.0, sink)
     }
 }
 
@@ -169,8 +171,8 @@ where
 
     const ROOT: (usize, usize) = (size_of::<W::Archived>(), align_of::<W::Archived>());
 
-    fn encode(value: &T) -> ArchiveResult {
-        archive::archive_with::<T, W>(value)
+    fn encode(value: &T, sink: &mut ArchiveSink) -> ArchiveResult {
+        archive::archive_with::<T, W>(value, sink)
     }
 
     fn validate(bytes: &[u8]) -> Result<(), InvalidData> {
@@ -192,12 +194,13 @@ where
         unsafe { access::<T, W>(bytes) }
     }
 
-    fn frozen(_value: T, bytes: &'static [u8]) -> Result<Self::Kept, InvalidData> {
-        // Validated: a freeze run checks each archive it writes, once.
-        archive::validate::<With<T, W>>(bytes)?;
-        // SAFETY: validated just above, and `'static`: never freed, and
-        // never changed through this shared borrow.
-        Ok(unsafe { access::<T, W>(bytes) })
+    fn frozen(value: T) -> Option<Self::Kept> {
+        // The archive is what is kept, read in place if the value is used.
+        // A freeze run exits once the snapshot is written, without dropping
+        // frozen values (as Rust never drops statics): freeing every node
+        // of a large value would only delay that exit.
+        std::mem::forget(value);
+        None
     }
 
     fn output(kept: &Self::Kept) -> &Self::Output {
@@ -218,8 +221,8 @@ where
     const NAME: &'static str = "deserialize";
     const ROOT: (usize, usize) = (size_of::<W::Archived>(), align_of::<W::Archived>());
 
-    fn encode(value: &T) -> ArchiveResult {
-        archive::archive_with::<T, W>(value)
+    fn encode(value: &T, sink: &mut ArchiveSink) -> ArchiveResult {
+        archive::archive_with::<T, W>(value, sink)
     }
 
     fn validate(bytes: &[u8]) -> Result<(), InvalidData> {
@@ -240,8 +243,8 @@ where
         value
     }
 
-    fn frozen(value: T, _bytes: &'static [u8]) -> Result<T, InvalidData> {
-        Ok(value)
+    fn frozen(value: T) -> Option<T> {
+        Some(value)
     }
 
     fn output(kept: &T) -> &T {
@@ -274,8 +277,8 @@ where
     // MessagePack has no alignment: any bytes may hold a value.
     const ROOT: (usize, usize) = (0, 1);
 
-    fn encode(value: &T) -> ArchiveResult {
-        crate::serde_format::encode(value)
+    fn encode(value: &T, sink: &mut ArchiveSink) -> ArchiveResult {
+        crate::serde_format::encode(value, sink)
     }
 
     fn validate(bytes: &[u8]) -> Result<(), InvalidData> {
@@ -291,8 +294,8 @@ where
         value
     }
 
-    fn frozen(value: T, _bytes: &'static [u8]) -> Result<T, InvalidData> {
-        Ok(value)
+    fn frozen(value: T) -> Option<T> {
+        Some(value)
     }
 
     fn output(kept: &T) -> &T {
@@ -367,7 +370,9 @@ mod tests {
     where
         With<T, W>: Freezable,
     {
-        Box::leak(Box::new(archive::archive_with::<T, W>(value).unwrap()))
+        let mut sink = ArchiveSink::in_memory();
+        archive::archive_with::<T, W>(value, &mut sink).unwrap();
+        Box::leak(Box::new(sink.into_bytes()))
     }
 
     #[test]

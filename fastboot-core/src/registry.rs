@@ -96,10 +96,11 @@ impl<T> SetOnce<T> {
 }
 
 /// The archive a freeze run made of an entry's value, and what it took.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct FrozenArchive {
-    /// The deterministic archive, for the snapshot.
-    pub bytes: &'static [u8],
+    /// Where the deterministic archive lies (in the snapshot being
+    /// written, or waiting for its turn).
+    pub(crate) stored: crate::freeze::Stored,
     /// Time spent computing the value.
     pub computed: Duration,
     /// Time spent archiving it.
@@ -213,6 +214,11 @@ impl Entry {
     /// unless it already was (when another frozen static used it).
     pub(crate) fn freeze(&self) -> Option<&'static FrozenArchive> {
         (self.touch)();
+        self.frozen.get()
+    }
+
+    /// The archive a freeze run made of its value, once made.
+    pub(crate) fn frozen(&self) -> Option<&'static FrozenArchive> {
         self.frozen.get()
     }
 

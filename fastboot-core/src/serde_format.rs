@@ -14,18 +14,15 @@
 //! which toml writes as a struct and reads back as a map.
 
 use crate::archive::{ArchiveError, ArchiveResult};
+use crate::sink::ArchiveSink;
 use crate::vocabulary::InvalidData;
 
 /// The format's name, part of every serde entry's fingerprint.
 pub const NAME: &str = "serde/MessagePack";
 
-/// `value` in MessagePack, in the 16-byte aligned buffer snapshots are
-/// written from.
-pub fn encode<T: serde::Serialize>(value: &T) -> ArchiveResult {
-    let mut bytes = rkyv::util::AlignedVec::new();
-    rmp_serde::encode::write_named(&mut bytes, value)
-        .map_err(|e| ArchiveError::serde(e.to_string()))?;
-    Ok(bytes)
+/// Writes `value` in MessagePack into `sink`.
+pub fn encode<T: serde::Serialize>(value: &T, sink: &mut ArchiveSink) -> ArchiveResult {
+    rmp_serde::encode::write_named(sink, value).map_err(|e| ArchiveError::serde(e.to_string()))
 }
 
 /// The value in `bytes`; any bytes give a value or an error, never

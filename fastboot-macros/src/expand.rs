@@ -96,12 +96,15 @@ pub fn frozen(args: &Args, item: &ItemFn, ty: &Type) -> syn::Result<TokenStream>
 
             fn __fastboot_compute() -> #ty #block
 
-            fn __fastboot_encode(value: &#ty) -> #private::ArchiveResult {
+            fn __fastboot_encode(
+                value: &#ty,
+                sink: &mut #private::ArchiveSink,
+            ) -> #private::ArchiveResult {
                 #encode
             }
 
             fn __fastboot_touch() {
-                #get;
+                __FASTBOOT_FROZEN.freeze(__fastboot_compute, __fastboot_encode);
             }
 
             // Its type is the user's, nested in the mode's and `Frozen`.
@@ -146,15 +149,21 @@ fn encode_plain(krate: &Path) -> TokenStream {
         // reports: this keeps it from being reported here too.
         #[allow(dead_code)]
         trait __FastbootNotFreezable {
-            fn archive(&mut self) -> #krate::__private::ArchiveResult;
+            fn archive(
+                &mut self,
+                sink: &mut #krate::__private::ArchiveSink,
+            ) -> #krate::__private::ArchiveResult;
         }
         impl<T> __FastbootNotFreezable for &#krate::__private::Freeze<'_, T> {
-            fn archive(&mut self) -> #krate::__private::ArchiveResult {
+            fn archive(
+                &mut self,
+                _: &mut #krate::__private::ArchiveSink,
+            ) -> #krate::__private::ArchiveResult {
                 ::core::unreachable!()
             }
         }
 
-        (&#krate::__private::Freeze(value)).archive()
+        (&#krate::__private::Freeze(value)).archive(sink)
     }
 }
 
@@ -168,15 +177,21 @@ fn encode_as(krate: &Path, mode: &TokenStream) -> TokenStream {
 
         #[allow(dead_code)]
         trait __FastbootNotEncodable {
-            fn encode(&mut self) -> #krate::__private::ArchiveResult;
+            fn encode(
+                &mut self,
+                sink: &mut #krate::__private::ArchiveSink,
+            ) -> #krate::__private::ArchiveResult;
         }
         impl<M, T> __FastbootNotEncodable for &#krate::__private::Encode<'_, M, T> {
-            fn encode(&mut self) -> #krate::__private::ArchiveResult {
+            fn encode(
+                &mut self,
+                _: &mut #krate::__private::ArchiveSink,
+            ) -> #krate::__private::ArchiveResult {
                 ::core::unreachable!()
             }
         }
 
-        (&#krate::__private::Encode::<#mode, _>::new(value)).encode()
+        (&#krate::__private::Encode::<#mode, _>::new(value)).encode(sink)
     }
 }
 

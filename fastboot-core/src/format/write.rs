@@ -1,6 +1,6 @@
 //! Writing a snapshot: in memory ([`write`]) or streamed ([`Writer`]).
 
-use std::io::{self, Cursor, Seek, SeekFrom, Write};
+use std::io::{self, Cursor, Read, Seek, SeekFrom, Write};
 
 use super::error::{malformed, FormatError};
 use super::layout::{
@@ -124,35 +124,110 @@ impl<W: Write + Seek> Writer<W> {
     /// Writes the archive of the entry `name`, which must be the next in
     /// name order, with its `fingerprint`.
     pub fn add(&mut self, name: &str, fingerprint: u64, bytes: &[u8]) -> io::Result<()> {
+        let offset = self.offset_of(name, bytes.len())?;
+        self.out.seek(SeekFrom::Start(offset))?;
+        self.out.write_all(bytes)?;
+        let checksum = entry_checksum(fingerprint, bytes);
+        self.record(fingerprint, bytes.len(), checksum);
+        Ok(())
+    }
+
+    /// Copies the `len` bytes of `archive`, whose entry checksum is
+    /// `checksum`, as the archive of the entry `name` (as [`add`] does).
+    ///
+    /// [`add`]: Writer::add
+    pub fn add_from(
+        &mut self,
+        name: &str,
+        fingerprint: u64,
+        archive: impl Read,
+        len: usize,
+        checksum: u64,
+    ) -> io::Result<()> {
+        let offset = self.offset_of(name, len)?;
+        self.out.seek(SeekFrom::Start(offset))?;
+        let copied = io::copy(&mut archive.take(len as u64), &mut self.out)?;
+        if copied != len as u64 {
+            return Err(io::Error::new(
+                io::ErrorKind::UnexpectedEof,
+                format!("the archive of `{name}` ended after {copied} of its {len} bytes"),
+            ));
+        }
+        self.record(fingerprint, len, checksum);
+        Ok(())
+    }
+
+    /// Where the next entry's archive starts if it is at least
+    /// [`PAGE_ALIGN_THRESHOLD`] long: an archive of that length written
+    /// there by other means is recorded with [`add_written`].
+    ///
+    /// [`add_written`]: Writer::add_written
+    pub fn large_offset(&self) -> u64 {
+        self.end.next_multiple_of(u64::from(PAGE))
+    }
+
+    /// Records the archive of the entry `name` (the next in name order), of
+    /// `len` bytes (at least [`PAGE_ALIGN_THRESHOLD`]) with the entry
+    /// checksum `checksum`, which was written at [`large_offset`] by other
+    /// means.
+    ///
+    /// [`large_offset`]: Writer::large_offset
+    pub fn add_written(
+        &mut self,
+        name: &str,
+        fingerprint: u64,
+        len: usize,
+        checksum: u64,
+    ) -> io::Result<()> {
+        if len < PAGE_ALIGN_THRESHOLD {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("the archive of `{name}` is shorter than a page"),
+            ));
+        }
+        self.offset_of(name, len)?;
+        self.record(fingerprint, len, checksum);
+        Ok(())
+    }
+
+    /// Where the archive of the entry `name`, `len` bytes long, starts:
+    /// aligned to a page if it is that long, else to [`MIN_ALIGN`].
+    fn offset_of(&self, name: &str, len: usize) -> io::Result<u64> {
         if self.next_name() != Some(name) {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidInput,
                 format!("entry `{name}` is not the next one in name order"),
             ));
         }
-        let align = if bytes.len() >= PAGE_ALIGN_THRESHOLD {
-            PAGE
-        } else {
-            MIN_ALIGN
-        };
-        let offset = self.end.next_multiple_of(u64::from(align));
-        self.out.seek(SeekFrom::Start(offset))?;
-        self.out.write_all(bytes)?;
-        self.end = offset + bytes.len() as u64;
+        Ok(self.end.next_multiple_of(u64::from(align_of_len(len))))
+    }
 
+    /// Fills the next entry's row, its archive written at [`offset_of`].
+    ///
+    /// [`offset_of`]: Writer::offset_of
+    fn record(&mut self, fingerprint: u64, len: usize, checksum: u64) {
+        let align = align_of_len(len);
+        let offset = self.end.next_multiple_of(u64::from(align));
+        self.end = offset + len as u64;
         let row = &mut self.meta[HEADER_LEN + self.next * ROW_LEN..][..ROW_LEN];
         put_u64(row, column::FINGERPRINT, fingerprint);
         put_u64(row, column::OFFSET, offset);
-        put_u64(row, column::LEN, bytes.len() as u64);
-        put_u64(row, column::CHECKSUM, entry_checksum(fingerprint, bytes));
+        put_u64(row, column::LEN, len as u64);
+        put_u64(row, column::CHECKSUM, checksum);
         put_u32(row, column::ALIGN, align);
         self.next += 1;
-        Ok(())
     }
 
     /// Writes the metadata once every entry was added, and returns the
     /// output.
     pub fn finish(mut self) -> io::Result<W> {
+        self.write_metadata()?;
+        Ok(self.out)
+    }
+
+    /// Writes the metadata once every entry was added, and flushes the
+    /// output.
+    pub fn write_metadata(&mut self) -> io::Result<()> {
         if let Some(name) = self.next_name() {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidInput,
@@ -164,8 +239,16 @@ impl<W: Write + Seek> Writer<W> {
         put_u64(&mut self.meta, field::CHECKSUM, sum);
         self.out.seek(SeekFrom::Start(0))?;
         self.out.write_all(&self.meta)?;
-        self.out.flush()?;
-        Ok(self.out)
+        self.out.flush()
+    }
+}
+
+/// The alignment of an archive `len` bytes long.
+fn align_of_len(len: usize) -> u32 {
+    if len >= PAGE_ALIGN_THRESHOLD {
+        PAGE
+    } else {
+        MIN_ALIGN
     }
 }
 
