@@ -47,7 +47,7 @@ use std::sync::LazyLock;
 use std::time::{Duration, Instant};
 
 use divan::Bencher;
-use fastboot_core::__private::{Mode, Serde};
+use fastboot_core::__private::{ArchiveSink, Mode, Serde};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -102,7 +102,11 @@ impl Format {
     /// as long as the process, as a snapshot's do.
     fn encode<T: Data>(self, value: &T) -> &'static [u8] {
         let bytes = match self {
-            Format::Fastboot => Serde::<T>::encode(value).expect("encodes").to_vec(),
+            Format::Fastboot => {
+                let mut sink = ArchiveSink::in_memory();
+                Serde::<T>::encode(value, &mut sink).expect("encodes");
+                sink.into_bytes().to_vec()
+            }
             Format::RmpCompact => rmp_serde::to_vec(value).expect("encodes"),
             Format::Ciborium => {
                 let mut bytes = Vec::new();

@@ -40,7 +40,7 @@ use std::sync::{LazyLock, Mutex};
 use divan::counter::BytesCount;
 use divan::Bencher;
 use fastboot_core::__private::section;
-use fastboot_core::__private::{self as archive, Freeze, FreezeSorted as _};
+use fastboot_core::__private::{self as archive, ArchiveSink, Freeze, FreezeSorted as _};
 use fastboot_core::format::footer::{self, Footer};
 use fastboot_core::format::{self, EntryData, Snapshot};
 use memmap2::{Mmap, MmapOptions};
@@ -131,7 +131,9 @@ fn fixture(size: &str) -> &'static Fixture {
 /// A freeze run's work, less computing the value: archive in sorted key
 /// order, write the snapshot.
 fn freeze(map: &Map) -> Vec<u8> {
-    let bytes = Freeze(map).archive().expect("archiving");
+    let mut sink = ArchiveSink::in_memory();
+    Freeze(map).archive(&mut sink).expect("archiving");
+    let bytes = sink.into_bytes();
     let entry = EntryData {
         name: NAME,
         fingerprint: FINGERPRINT,

@@ -48,8 +48,9 @@ struct Key {
     entries: Vec<&'static Entry>,
     /// The first archive made for it: its length and checksum.
     made: Option<(usize, u64)>,
-    /// That archive, while it waits to be placed.
-    waiting: Option<Stored>,
+    /// That archive, while it waits to be placed, with the temporary file
+    /// holding it if any (removed once it is placed).
+    waiting: Option<(Stored, Option<AtomicFile>)>,
 }
 
 /// Where an archive made in this freeze run lies, for as long as the
@@ -59,8 +60,6 @@ pub(crate) struct Stored {
     place: Place,
     len: usize,
     checksum: u64,
-    /// The temporary file holding it, removed once it is not needed.
-    _temporary: Option<Arc<AtomicFile>>,
 }
 
 #[derive(Debug, Clone)]
@@ -179,7 +178,7 @@ impl Assembly {
         if direct {
             state.streaming = false;
         }
-        let stored = stored(finished.map_err(|e| self.io(e))?, entry.fingerprint());
+        let (stored, temporary) = stored(finished.map_err(|e| self.io(e))?, entry.fingerprint());
         let key = state.key_of(entry);
         let made = (stored.len, stored.checksum);
         match state.keys[key].made {
@@ -197,7 +196,7 @@ impl Assembly {
             written.map_err(|e| self.io(e))?;
             state.next += 1;
         } else {
-            state.keys[key].waiting = Some(stored.clone());
+            state.keys[key].waiting = Some((stored.clone(), temporary));
         }
         self.place_waiting(&mut state)?;
         Ok(stored)
@@ -225,7 +224,7 @@ impl Assembly {
     fn place_waiting(&self, state: &mut State) -> Result<(), FreezeError> {
         while !state.streaming && state.next < state.keys.len() {
             let key = &mut state.keys[state.next];
-            let Some(stored) = key.waiting.take() else {
+            let Some((stored, _temporary)) = key.waiting.take() else {
                 break;
             };
             let fingerprint = key.entries[0].fingerprint();
@@ -285,17 +284,18 @@ impl State {
     }
 }
 
-/// Where a finished archive of an entry with `fingerprint` lies.
-fn stored(sunk: Sunk, fingerprint: u64) -> Stored {
+/// Where a finished archive of an entry with `fingerprint` lies, and the
+/// temporary file it is in, if any.
+fn stored(sunk: Sunk, fingerprint: u64) -> (Stored, Option<AtomicFile>) {
     match sunk {
         Sunk::Small(bytes) => {
             let bytes: &'static [u8] = Box::leak(Box::new(bytes));
-            Stored {
+            let stored = Stored {
                 place: Place::Memory(bytes),
                 len: bytes.len(),
                 checksum: crate::checksum::entry_checksum(fingerprint, bytes),
-                _temporary: None,
-            }
+            };
+            (stored, None)
         }
         Sunk::Large {
             file,
@@ -303,12 +303,14 @@ fn stored(sunk: Sunk, fingerprint: u64) -> Stored {
             len,
             checksum,
             offset,
-        } => Stored {
-            place: Place::File(Arc::new(file), offset),
-            len,
-            checksum,
-            _temporary: temporary.map(Arc::new),
-        },
+        } => {
+            let stored = Stored {
+                place: Place::File(Arc::new(file), offset),
+                len,
+                checksum,
+            };
+            (stored, temporary)
+        }
     }
 }
 
