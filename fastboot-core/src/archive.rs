@@ -262,6 +262,43 @@ fn canonical<'a, K: Hash + Ord + 'a, V>(
     keyed
 }
 
+/// An iterator over `items` whose clones share them, and free them when
+/// the last is dropped. rkyv clones the iterator of a map's items, and
+/// drops both once it has placed the items in its table, before it
+/// serializes them: the canonical order is freed then, not held until the
+/// archive is done (a quarter of the snapshot's size at most, for a map).
+#[derive(Clone)]
+struct Shared<T> {
+    items: std::rc::Rc<Vec<T>>,
+    next: usize,
+}
+
+impl<T> Shared<T> {
+    fn new(items: Vec<T>) -> Self {
+        Shared {
+            items: std::rc::Rc::new(items),
+            next: 0,
+        }
+    }
+}
+
+impl<T: Copy> Iterator for Shared<T> {
+    type Item = T;
+
+    fn next(&mut self) -> Option<T> {
+        let item = *self.items.get(self.next)?;
+        self.next += 1;
+        Some(item)
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let left = self.items.len() - self.next;
+        (left, Some(left))
+    }
+}
+
+impl<T: Copy> ExactSizeIterator for Shared<T> {}
+
 /// A hasher that gives the same hash in every run of the program, unlike
 /// `RandomState`'s, and is cheap: the Fx hash of rustc (a rotate, a xor and
 /// a multiply per word). Its quality only decides how often keys must be
@@ -367,11 +404,9 @@ where
         field: &HashMap<K, V, S>,
         serializer: &mut Ser,
     ) -> Result<Self::Resolver, Ser::Error> {
-        let items = canonical(field.iter());
+        let items = Shared::new(canonical(field.iter()));
         ArchivedHashMap::<WK::Archived, WV::Archived>::serialize_from_iter::<_, _, _, _, _, _>(
-            items
-                .iter()
-                .map(|&(_, (k, v))| (Wrapped::<WK, K>::new(k), Wrapped::<WV, V>::new(v))),
+            items.map(|(_, (k, v))| (Wrapped::<WK, K>::new(k), Wrapped::<WV, V>::new(v))),
             LOAD_FACTOR,
             serializer,
         )
@@ -427,9 +462,9 @@ where
         field: &HashSet<K, S>,
         serializer: &mut Ser,
     ) -> Result<Self::Resolver, Ser::Error> {
-        let items = canonical(field.iter().map(|k| (k, ())));
+        let items = Shared::new(canonical(field.iter().map(|k| (k, ()))));
         ArchivedHashSet::<WK::Archived>::serialize_from_iter::<_, Wrapped<'_, WK, K>, _>(
-            items.iter().map(|&(_, (k, ()))| Wrapped::<WK, K>::new(k)),
+            items.map(|(_, (k, ()))| Wrapped::<WK, K>::new(k)),
             LOAD_FACTOR,
             serializer,
         )
