@@ -8,7 +8,7 @@
 //! `FASTBOOT_SNAPSHOT=eight.snap` to thaw the values.
 
 /// How many numbers each static walks.
-const NUMBERS: u64 = 1_200_000;
+const NUMBERS: u64 = 3_300_000;
 
 /// The histogram of the Collatz stopping times of the `NUMBERS` numbers
 /// from `start` on, in 512 buckets.

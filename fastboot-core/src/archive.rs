@@ -108,13 +108,26 @@ impl fmt::Display for ArchiveError {
 /// Runs `archive`, turning a panic inside rkyv into an [`ArchiveError`],
 /// without the panic message a panic prints.
 ///
-/// For freeze runs only: the panic hook is global, and is silenced while
-/// `archive` runs.
+/// For freeze runs only: the first call wraps the panic hook, for good, in
+/// one that stays silent on a thread while it archives (threads of a
+/// parallel freeze run archive at the same time; a panic elsewhere is
+/// still printed).
 pub(crate) fn catching_panics(archive: impl FnOnce() -> ArchiveResult) -> ArchiveResult {
-    let hook = std::panic::take_hook();
-    std::panic::set_hook(Box::new(|_| {}));
+    thread_local! {
+        static ARCHIVING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    }
+    static SILENCED: std::sync::Once = std::sync::Once::new();
+    SILENCED.call_once(|| {
+        let hook = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !ARCHIVING.get() {
+                hook(info);
+            }
+        }));
+    });
+    ARCHIVING.set(true);
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(archive));
-    std::panic::set_hook(hook);
+    ARCHIVING.set(false);
     result.unwrap_or_else(|payload| {
         let message = payload
             .downcast_ref::<String>()
