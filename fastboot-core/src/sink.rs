@@ -178,8 +178,25 @@ impl ArchiveSink {
         })
     }
 
-    /// Appends `bytes`, starting to stream if the archive reaches a page.
+    /// Appends `bytes`: inlined where they fit in memory or the buffer,
+    /// as most of an encoder's small pieces do.
+    #[inline]
     fn append(&mut self, bytes: &[u8]) -> io::Result<()> {
+        match &mut self.spill {
+            None => self.head.extend_from_slice(bytes),
+            Some(Spill { out: Some(out), .. }) if out.buffer.len() + bytes.len() <= BUFFER => {
+                out.buffer.extend_from_slice(bytes);
+            }
+            Some(_) => return self.append_cold(bytes),
+        }
+        self.pos += bytes.len();
+        Ok(())
+    }
+
+    /// Appends `bytes` to a streaming sink: flushes the buffer, or starts
+    /// streaming if the archive reaches a page.
+    #[cold]
+    fn append_cold(&mut self, bytes: &[u8]) -> io::Result<()> {
         self.pos += bytes.len();
         let Some(spill) = &mut self.spill else {
             self.head.extend_from_slice(bytes);
@@ -218,18 +235,21 @@ impl ArchiveSink {
 }
 
 impl Positional for ArchiveSink {
+    #[inline]
     fn pos(&self) -> usize {
         self.pos
     }
 }
 
 impl<E: Source> Writer<E> for ArchiveSink {
+    #[inline]
     fn write(&mut self, bytes: &[u8]) -> Result<(), E> {
         self.append(bytes).map_err(E::new)
     }
 }
 
 impl Write for ArchiveSink {
+    #[inline]
     fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
         self.append(bytes)?;
         Ok(bytes.len())
