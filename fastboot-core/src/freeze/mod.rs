@@ -105,8 +105,9 @@ fn threads(keys: usize) -> usize {
 /// streaming each archive into the snapshot at `path` as it is made, in
 /// key order whatever the order of computing (see [`Assembly`]), then
 /// writes the snapshot's metadata and renames it into place (atomically: a
-/// reader never sees a partial file). Prints one line per entry, in key
-/// order.
+/// reader never sees a partial file). Prints one line per key as soon as
+/// it is frozen (in key order on one thread): a run that fails says which
+/// it froze.
 ///
 /// An entry that another one used was computed then, once.
 pub fn run(path: &Path) -> Result<(), FreezeError> {
@@ -119,9 +120,17 @@ pub fn run(path: &Path) -> Result<(), FreezeError> {
     let keys = assembly.keys();
     let next = AtomicUsize::new(0);
     let work = || {
-        while let Some((_, sharing)) = keys.get(next.fetch_add(1, Ordering::Relaxed)) {
+        while let Some((key, sharing)) = keys.get(next.fetch_add(1, Ordering::Relaxed)) {
             for entry in sharing {
                 entry.freeze();
+            }
+            if let Some(frozen) = sharing[0].frozen() {
+                say(format_args!(
+                    "fastboot: froze {key} ({} bytes): computed in {:.1} ms, archived in {:.1} ms",
+                    frozen.stored.len(),
+                    frozen.computed.as_secs_f64() * 1e3,
+                    frozen.archived.as_secs_f64() * 1e3,
+                ));
             }
         }
     };
@@ -135,15 +144,11 @@ pub fn run(path: &Path) -> Result<(), FreezeError> {
             }
         });
     }
-    for (key, sharing) in &keys {
-        let entry = sharing[0];
-        let frozen = entry.frozen().ok_or(FreezeError::NotFrozen(entry.name()))?;
-        say(format_args!(
-            "fastboot: froze {key} ({} bytes): computed in {:.1} ms, archived in {:.1} ms",
-            frozen.stored.len(),
-            frozen.computed.as_secs_f64() * 1e3,
-            frozen.archived.as_secs_f64() * 1e3,
-        ));
+    if let Some((_, sharing)) = keys
+        .iter()
+        .find(|(_, sharing)| sharing[0].frozen().is_none())
+    {
+        return Err(FreezeError::NotFrozen(sharing[0].name()));
     }
     let total = assembly.commit()?;
     say(format_args!(
