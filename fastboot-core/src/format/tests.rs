@@ -92,6 +92,54 @@ fn trailing_bytes_are_ignored() {
     assert_eq!(Snapshot::parse(&bytes).unwrap().as_bytes().len(), len);
 }
 
+/// A buffer written through two handles, as a file opened twice is.
+#[derive(Clone, Default)]
+struct Shared(std::rc::Rc<std::cell::RefCell<std::io::Cursor<Vec<u8>>>>);
+
+impl std::io::Write for Shared {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.borrow_mut().write(bytes)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl std::io::Seek for Shared {
+    fn seek(&mut self, to: std::io::SeekFrom) -> std::io::Result<u64> {
+        self.0.borrow_mut().seek(to)
+    }
+}
+
+#[test]
+fn archives_copied_or_written_in_place_make_the_same_snapshot_as_added_ones() {
+    use crate::checksum::entry_checksum;
+    use std::io::{Seek, SeekFrom, Write};
+
+    let mut other = Shared::default();
+    let names = ["c::big", "a::first", "b::second"];
+    let mut writer = Writer::new(other.clone(), PRODUCER, &names, &[]).unwrap();
+    writer.add("a::first", 1, b"hello world!").unwrap();
+    let second: &[u8] = &[1, 2, 3];
+    let checksum = entry_checksum(2, second);
+    writer
+        .add_from("b::second", 2, second, 3, checksum)
+        .unwrap();
+    // Written through the other handle where the writer says, then recorded.
+    let big = vec![7u8; 10_000];
+    let short = writer.add_written("c::big", 3, 100, 0);
+    assert_eq!(short.unwrap_err().kind(), std::io::ErrorKind::InvalidInput);
+    other.seek(SeekFrom::Start(writer.large_offset())).unwrap();
+    other.write_all(&big).unwrap();
+    let checksum = entry_checksum(3, &big);
+    writer
+        .add_written("c::big", 3, big.len(), checksum)
+        .unwrap();
+    drop(writer.finish().unwrap());
+    assert_eq!(other.0.borrow().get_ref(), &sample());
+}
+
 #[test]
 fn writer_rejects_duplicates_and_long_producers() {
     let twice = [
