@@ -93,8 +93,13 @@ pub(crate) fn running() -> bool {
 
 /// How many threads compute frozen statics: `FASTBOOT_FREEZE_THREADS` if
 /// set to a positive number, else the machine's available parallelism;
-/// never more than there are `keys`.
+/// never more than there are `keys`. A shared library freezes on the thread
+/// that loads it, alone: its freeze run happens inside the loader (under
+/// Windows' loader lock, which a new thread must take before it starts).
 fn threads(keys: usize) -> usize {
+    if !os::is_executable() {
+        return 1;
+    }
     let wanted = config::freeze_threads()
         .or_else(|| thread::available_parallelism().ok())
         .map_or(1, NonZeroUsize::get);
