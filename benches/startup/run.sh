@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # fastboot's startup benchmark, in one command:
 #
-#   benches/startup/run.sh [--sizes 1KB,1MB,90MB] [--runs N] [--phase-runs N] [--processes N]
+#   benches/startup/run.sh [--sizes 1KB,1MB,90MB[,1GB]] [--runs N] [--phase-runs N] [--processes N]
 #
 # Installs hyperfine if missing (Debian's package), builds every program
 # with --release, prepares each size (data files, freeze runs, embedding),

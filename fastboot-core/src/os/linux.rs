@@ -93,7 +93,29 @@ pub(crate) fn embedded_section() -> Option<&'static [u8]> {
     // first `p_filesz` bytes from the file, while this image is loaded, and
     // its flags (checked above) make it readable and not writable, so its
     // bytes never change.
-    Some(unsafe { loaded_bytes(start, len) })
+    let bytes = unsafe { loaded_bytes(start, len) };
+    advise_huge_pages(bytes);
+    Some(bytes)
+}
+
+/// Asks the kernel to read `bytes`, a large segment of the executable
+/// mapped at a page boundary, into 2 MiB page-cache folios, which it maps
+/// with one fault each (`MADV_HUGEPAGE`; see benches/startup/README.md,
+/// *The 100-lookup gap*). Smaller segments are left alone.
+fn advise_huge_pages(bytes: &[u8]) {
+    if bytes.len() >= 2 << 20 {
+        // SAFETY: the range is a file mapping of this process (a loaded
+        // segment, page-aligned); the advice changes how the kernel caches
+        // and maps it, never its contents. A kernel that refuses it changes
+        // nothing, so the result is ignored.
+        unsafe {
+            libc::madvise(
+                bytes.as_ptr().cast_mut().cast(),
+                bytes.len(),
+                libc::MADV_HUGEPAGE,
+            )
+        };
+    }
 }
 
 /// This image's file: the running executable, even if its path has since

@@ -14,15 +14,20 @@
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
-/// The sizes benchmarked: a name, and the number of entries that archive to
-/// about that many bytes.
+/// The sizes benchmarked by default: a name, and the number of entries that
+/// archive to about that many bytes.
 pub const SIZES: [(&str, usize); 3] = [("1KB", 10), ("1MB", 11_000), ("90MB", 1_000_000)];
 
-/// The number of entries of the size called `name` (see [`SIZES`]), or of a
-/// plain number.
+/// A size measured on request only (`run.sh --sizes 1KB,1MB,90MB,1GB`): its
+/// programs take seconds each and gigabytes to compute or deserialize.
+pub const LARGE: (&str, usize) = ("1GB", 11_000_000);
+
+/// The number of entries of the size called `name` (see [`SIZES`] and
+/// [`LARGE`]), or of a plain number.
 pub fn entries_of(name: &str) -> Option<usize> {
     SIZES
         .iter()
+        .chain([&LARGE])
         .find(|(size, _)| size.eq_ignore_ascii_case(name))
         .map(|&(_, n)| n)
         .or_else(|| name.parse().ok())
@@ -180,6 +185,7 @@ mod tests {
     #[test]
     fn sizes_are_named() {
         assert_eq!(entries_of("90mb"), Some(1_000_000));
+        assert_eq!(entries_of("1GB"), Some(11_000_000));
         assert_eq!(entries_of("42"), Some(42));
         assert_eq!(entries_of("huge"), None);
     }

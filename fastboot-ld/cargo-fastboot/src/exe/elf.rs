@@ -188,11 +188,24 @@ fn gnu_build_id<'data, R: ReadRef<'data>>(
     Ok(None)
 }
 
+/// The size of the huge pages that map a file's page cache (a PMD: 2 MiB
+/// on x86-64, and on aarch64 with 4 KiB pages).
+const HUGE_PAGE: u64 = 2 << 20;
+
 /// `image` with the contents of its `fastboot` section replaced by
 /// `contents`, and the section's segment resized to hold them.
 ///
 /// The section must be alone at the start of the last loaded segment (the
 /// caller checks it), so that growing it moves no other loaded byte.
+///
+/// Contents of a huge page or more are placed, in the file, at an offset
+/// congruent to their address modulo [`HUGE_PAGE`] (a few pages of zeros
+/// at most, usually: the linker keeps a segment's address and offset a
+/// few pages apart), and their segment asks for that alignment, which
+/// Linux (5.10 and later) gives the program's load address. Then the
+/// kernel can map each 2 MiB block of the snapshot whose page-cache folio
+/// is 2 MiB large with one page fault, as it does for the footer's `mmap`
+/// (see benches/startup/README.md, *The 100-lookup gap*).
 pub fn replace_section(image: &[u8], contents: &[u8]) -> Result<Vec<u8>> {
     let failed = |e: object::build::Error| Error::Other(format!("rewriting the ELF file: {e}"));
     let mut builder = Builder::read(image).map_err(failed)?;
@@ -203,12 +216,20 @@ pub fn replace_section(image: &[u8], contents: &[u8]) -> Result<Vec<u8>> {
         .map(object::build::elf::Section::id)
         .ok_or_else(|| Error::Other("the ELF file has no fastboot section".into()))?;
     let target = builder.sections.get_mut(id);
+    let huge = contents.len() as u64 >= HUGE_PAGE;
+    if huge {
+        let misalignment = target.sh_addr.wrapping_sub(target.sh_offset) % HUGE_PAGE;
+        target.sh_offset += misalignment;
+    }
     target.sh_size = contents.len() as u64;
     target.data = SectionData::Data(contents.into());
     let sections = &builder.sections;
     for segment in &mut builder.segments {
         if segment.is_load() && segment.sections.contains(&id) {
             segment.recalculate_ranges(sections);
+            if huge {
+                segment.p_align = segment.p_align.max(HUGE_PAGE);
+            }
         }
     }
     let mut out = Vec::with_capacity(image.len() + contents.len());
@@ -275,6 +296,75 @@ mod tests {
         let info = parse("be".as_ref(), bytes.as_slice()).unwrap();
         let found = info.build_id.map(|b| b.as_bytes().to_vec());
         assert_eq!(found.as_deref(), Some(&id[..]));
+    }
+
+    /// A position-independent executable whose `fastboot` section (4 KiB)
+    /// is alone in its one loaded segment, at `addr` in memory and
+    /// `offset` in the file.
+    fn with_section_at(addr: u64, offset: u64) -> Vec<u8> {
+        use object::elf::{EM_X86_64, ET_DYN, PF_R, SHT_PROGBITS, SHT_STRTAB};
+        let mut builder = Builder::new(Endianness::Little, true);
+        builder.header.e_type = ET_DYN;
+        builder.header.e_machine = EM_X86_64;
+        builder.header.e_phoff = 64;
+        let section = builder.sections.add();
+        section.name = SECTION_NAME.as_bytes().into();
+        section.sh_type = SHT_PROGBITS;
+        section.sh_flags = SHF_ALLOC;
+        section.sh_addralign = 4096;
+        (section.sh_addr, section.sh_offset, section.sh_size) = (addr, offset, 4096);
+        section.data = SectionData::Data(vec![0; 4096].into());
+        let id = section.id();
+        let strings = builder.sections.add();
+        strings.name = b".shstrtab"[..].into();
+        strings.sh_type = SHT_STRTAB;
+        strings.data = SectionData::SectionString;
+        let segment = builder.segments.add();
+        (segment.p_type, segment.p_flags, segment.p_align) = (PT_LOAD, PF_R, 4096);
+        segment.append_section_range(builder.sections.get(id));
+        segment.sections.push(id);
+        let mut out = Vec::new();
+        builder.write(&mut out).unwrap();
+        out
+    }
+
+    /// The `fastboot` section's address, file offset and contents, and
+    /// its segment's offset and alignment, in the ELF file `bytes`.
+    fn placement(bytes: &[u8]) -> (u64, u64, Vec<u8>, u64, u64) {
+        use object::read::elf::ElfFile64;
+        use object::{Object as _, ObjectSection as _};
+        let file = ElfFile64::<Endianness>::parse(bytes).unwrap();
+        let section = file.section_by_name(SECTION_NAME).unwrap();
+        let (offset, _) = section.file_range().unwrap();
+        let endian = file.endian();
+        let load = file.elf_program_headers()[0];
+        (
+            section.address(),
+            offset,
+            section.data().unwrap().to_vec(),
+            load.p_offset(endian),
+            load.p_align(endian),
+        )
+    }
+
+    #[test]
+    fn a_large_snapshot_is_placed_for_huge_pages_and_a_small_one_where_it_was() {
+        let image = with_section_at(0x8_4000, 0x1000);
+        let large: Vec<u8> = (0..3 << 20).map(|i: u32| i.to_le_bytes()[1]).collect();
+        let (addr, offset, data, p_offset, p_align) =
+            placement(&replace_section(&image, &large).unwrap());
+        assert_eq!((addr, offset % HUGE_PAGE), (0x8_4000, 0x8_4000));
+        assert_eq!((p_offset, p_align), (offset, HUGE_PAGE));
+        assert!(data == large);
+
+        let small = vec![7; HUGE_PAGE as usize - 1];
+        let (addr, offset, data, p_offset, p_align) =
+            placement(&replace_section(&image, &small).unwrap());
+        assert_eq!(
+            (addr, offset, p_offset, p_align),
+            (0x8_4000, 0x1000, 0x1000, 4096)
+        );
+        assert!(data == small);
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! snapshot's pages, and writes `docs/startup.md` and `docs/startup.json`.
 //!
 //! Run it through `benches/startup/run.sh`, which installs what it needs.
-//! Usage: `harness [--sizes 1KB,1MB,90MB] [--docs DIR] [--runs N]
+//! Usage: `harness [--sizes 1KB,1MB,90MB[,1GB]] [--docs DIR] [--runs N]
 //! [--phase-runs N] [--processes N]`.
 
 mod measure;
@@ -142,7 +142,7 @@ pub struct Row {
 #[derive(Debug, Parser)]
 #[command(name = "harness")]
 struct Options {
-    /// Sizes to measure, by name (1KB, 1MB, 90MB) or number of entries
+    /// Sizes to measure, by name (1KB, 1MB, 90MB, 1GB) or number of entries
     #[arg(long, value_delimiter = ',', value_parser = size, default_value = "1KB,1MB,90MB")]
     sizes: Vec<Size>,
     /// Where to write startup.md and startup.json [default: the workspace's docs/]
