@@ -1,6 +1,6 @@
 //! [`Frozen`]: the static behind each `#[fastboot::frozen]` function.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::sync::OnceLock;
 use std::time::Instant;
 
@@ -9,9 +9,8 @@ use crate::config;
 use crate::format::MIN_ALIGN;
 use crate::mode::Mode;
 use crate::registry::{self, Entry, FrozenArchive};
-use crate::report::Outcome;
 use crate::thaw;
-use crate::vocabulary::{Origin, Reason};
+use crate::vocabulary::Reason;
 
 /// A frozen static kept in mode `M` (see [`Mode`]): its
 /// registry entry and, once accessed, its value.
@@ -87,7 +86,8 @@ impl<M: Mode> Frozen<M> {
         compute: fn() -> M::Value,
         encode: fn(&M::Value) -> ArchiveResult,
     ) -> &'static M::Kept {
-        let _guard = InProgress::enter(&self.entry);
+        // Before waiting on `value`: this thread may be the one computing it.
+        InProgress::refuse_cycle(&self.entry);
         self.value.get_or_init(|| self.obtain(compute, encode))
     }
 
@@ -97,20 +97,26 @@ impl<M: Mode> Frozen<M> {
         encode: fn(&M::Value) -> ArchiveResult,
     ) -> M::Kept {
         registry::first_access(&self.entry);
-        let (kept, outcome) = match self.thaw() {
-            Ok((kept, origin)) => (kept, Outcome::Thawed(origin.clone())),
-            Err(Reason::Freezing) => (
-                self.freeze(compute, encode),
-                Outcome::Computed(Reason::Freezing),
-            ),
-            Err(reason) => {
-                thaw::not_thawed(&self.entry, &reason);
-                (M::computed(compute()), Outcome::Computed(reason))
+        // Only the thread that initialises `value` gets here, and records an
+        // outcome. Thawing runs no user code, so only computing can be part
+        // of a cycle.
+        match self.thaw() {
+            Ok(kept) => {
+                self.entry.set_outcome(thaw::thawed());
+                kept
             }
-        };
-        // Only the thread that initialises `value` records an outcome.
-        let _ = self.entry.outcome.set(outcome);
-        kept
+            Err(reason) => {
+                let _computing = InProgress::enter(&self.entry);
+                let kept = if reason == Reason::Freezing {
+                    self.freeze(compute, encode)
+                } else {
+                    thaw::not_thawed(&self.entry, &reason);
+                    M::computed(compute())
+                };
+                self.entry.set_outcome(thaw::computed(reason));
+                kept
+            }
+        }
     }
 
     /// Computes the value and encodes it deterministically, for the
@@ -136,7 +142,7 @@ impl<M: Mode> Frozen<M> {
             archived: start.elapsed().checked_sub(computed).unwrap(),
         };
         // Only the thread that initialises `value` gets here.
-        let _ = self.entry.frozen.set(archive);
+        self.entry.set_frozen(archive);
         M::frozen(value, bytes).unwrap_or_else(|e| {
             crate::fail(&format!(
                 "freeze failed: the archive of {} does not validate: {e}",
@@ -145,7 +151,7 @@ impl<M: Mode> Frozen<M> {
         })
     }
 
-    fn thaw(&'static self) -> Result<(M::Kept, &'static Origin), Reason> {
+    fn thaw(&'static self) -> Result<M::Kept, Reason> {
         let (record, origin) = thaw::record(&self.entry)?;
         // SAFETY: the bytes are mapped for the life of the process (a loaded
         // segment, or a leaked mapping), aligned and long enough for the
@@ -158,14 +164,17 @@ impl<M: Mode> Frozen<M> {
         // build-id) and this name, type, mode and definition (same
         // fingerprint).
         let kept = unsafe { M::thaw(record.bytes, origin.is_embedded()) };
-        let kept = kept.map_err(Reason::Invalid)?;
-        Ok((kept, origin))
+        kept.map_err(Reason::Invalid)
     }
 }
 
 thread_local! {
-    /// The frozen statics this thread is obtaining, outermost first.
+    /// The frozen statics this thread is computing, outermost first.
     static IN_PROGRESS: RefCell<Vec<&'static Entry>> = const { RefCell::new(Vec::new()) };
+    /// How many: the first access of a frozen static, when none is being
+    /// computed, reads this alone (a `Cell` of a type with no destructor
+    /// is the cheapest thread-local there is).
+    static COMPUTING: Cell<usize> = const { Cell::new(0) };
 }
 
 /// Marks a frozen static as being obtained by this thread until dropped,
@@ -173,29 +182,45 @@ thread_local! {
 struct InProgress;
 
 impl InProgress {
+    /// Marks `entry` as being obtained by this thread.
+    ///
+    /// # Panics
+    /// As [`refuse_cycle`](InProgress::refuse_cycle).
+    fn enter(entry: &'static Entry) -> Self {
+        Self::refuse_cycle(entry);
+        IN_PROGRESS.with_borrow_mut(|stack| {
+            stack.push(entry);
+            COMPUTING.set(stack.len());
+        });
+        InProgress
+    }
+
     /// # Panics
     /// If `entry` is already being obtained by this thread: its value
     /// depends on itself. A freeze run exits with that error instead.
-    fn enter(entry: &'static Entry) -> Self {
-        IN_PROGRESS.with_borrow_mut(|stack| {
-            if let Some(at) = stack.iter().position(|&e| std::ptr::eq(e, entry)) {
-                let cycle: Vec<String> = stack[at..]
-                    .iter()
-                    .chain([&entry])
-                    .map(|e| e.display_name())
-                    .collect();
-                let cycle = cycle.join(" → ");
-                stack.clear();
-                if config::freeze_path().is_some() {
-                    crate::fail(&format!(
-                        "freeze failed: cycle between frozen statics: {cycle}"
-                    ));
-                }
-                panic!("fastboot: cycle between frozen statics: {cycle}");
-            }
-            stack.push(entry);
+    fn refuse_cycle(entry: &'static Entry) {
+        if COMPUTING.get() == 0 {
+            return;
+        }
+        let cycle = IN_PROGRESS.with_borrow(|stack| {
+            let at = stack.iter().position(|&e| std::ptr::eq(e, entry))?;
+            let cycle: Vec<String> = stack[at..]
+                .iter()
+                .chain([&entry])
+                .map(|e| e.display_name())
+                .collect();
+            Some(cycle.join(" → "))
         });
-        InProgress
+        if let Some(cycle) = cycle {
+            IN_PROGRESS.with_borrow_mut(Vec::clear);
+            COMPUTING.set(0);
+            if config::freeze_path().is_some() {
+                crate::fail(&format!(
+                    "freeze failed: cycle between frozen statics: {cycle}"
+                ));
+            }
+            panic!("fastboot: cycle between frozen statics: {cycle}");
+        }
     }
 }
 
@@ -203,6 +228,7 @@ impl Drop for InProgress {
     fn drop(&mut self) {
         IN_PROGRESS.with_borrow_mut(|stack| {
             stack.pop();
+            COMPUTING.set(stack.len());
         });
     }
 }

@@ -5,14 +5,12 @@
 //! thawed anyway: there each entry registers itself when first accessed, so
 //! that `report()` still lists what was computed, and why.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::OnceLock;
+use std::sync::atomic::{AtomicPtr, AtomicU32, Ordering};
 use std::time::Duration;
 
-use crate::format::EntryRecord;
 use crate::mode::Mode;
 use crate::report::Outcome;
-use crate::vocabulary::{InvalidData, Origin, Reason};
+use crate::vocabulary::InvalidData;
 
 /// Every frozen static linked into this program. Each element points into
 /// the [`Frozen`](crate::frozen::Frozen) static that owns the entry.
@@ -49,20 +47,52 @@ pub struct Entry {
     version: &'static str,
     fingerprint: u64,
     /// Size and alignment of its archived root (see `Mode::ROOT`).
-    root: (usize, usize),
+    root: (u32, u32),
     validate: fn(&[u8]) -> Result<(), InvalidData>,
     touch: fn(),
-    pub(crate) outcome: OnceLock<Outcome>,
-    pub(crate) frozen: OnceLock<FrozenArchive>,
+    outcome: SetOnce<Outcome>,
+    /// In a freeze run, the archive of its value.
+    frozen: SetOnce<FrozenArchive>,
     /// Its place in the registry (see [`number`]), once the snapshot is
     /// located.
-    slot: AtomicUsize,
-    /// Its record in this process's snapshot, looked up once (by `init()`
-    /// in strict mode, or at first access).
-    pub(crate) record: OnceLock<Result<(EntryRecord<'static>, &'static Origin), Reason>>,
-    /// Links the platform's code run before `main` into every program with
-    /// a frozen static (a reference the linker cannot drop).
-    _before_main: &'static (dyn Sync + 'static),
+    slot: AtomicU32,
+    /// Its row in this process's snapshot, once found and checked (by
+    /// `init()` in strict mode, or at first access); [`UNKNOWN`] until then.
+    row: AtomicU32,
+}
+
+/// An entry's slot or row before it is known.
+const UNKNOWN: u32 = u32::MAX;
+
+/// A `&'static T` set at most once: an atomic pointer, so that reading and
+/// setting it cost a load and a compare-exchange (a `OnceLock` is a `Once`
+/// state machine, and every frozen static has one of these).
+struct SetOnce<T: 'static>(AtomicPtr<T>);
+
+impl<T> SetOnce<T> {
+    const fn new() -> Self {
+        SetOnce(AtomicPtr::new(std::ptr::null_mut()))
+    }
+
+    /// Sets it to `value` unless it already was set.
+    fn set(&self, value: &'static T) {
+        let value = std::ptr::from_ref(value).cast_mut();
+        let _ = self.0.compare_exchange(
+            std::ptr::null_mut(),
+            value,
+            Ordering::Release,
+            Ordering::Relaxed,
+        );
+    }
+
+    fn get(&self) -> Option<&'static T> {
+        // SAFETY: only `set` stores into the pointer, and only a
+        // `&'static T` (never written through: it was cast from a shared
+        // reference), so the pointer is null or valid for reads forever;
+        // the acquire load pairs with `set`'s release, so the pointee's
+        // contents are visible.
+        unsafe { self.0.load(Ordering::Acquire).as_ref() }
+    }
 }
 
 /// The archive a freeze run made of an entry's value, and what it took.
@@ -92,14 +122,13 @@ impl Entry {
             name,
             version,
             fingerprint: fingerprint(definition, M::NAME, M::ROOT),
-            root: M::ROOT,
+            root: (M::ROOT.0 as u32, M::ROOT.1 as u32),
             validate: M::validate,
             touch,
-            outcome: OnceLock::new(),
-            frozen: OnceLock::new(),
-            slot: AtomicUsize::new(usize::MAX),
-            record: OnceLock::new(),
-            _before_main: &crate::os::BEFORE_MAIN,
+            outcome: SetOnce::new(),
+            frozen: SetOnce::new(),
+            slot: AtomicU32::new(UNKNOWN),
+            row: AtomicU32::new(UNKNOWN),
         }
     }
 
@@ -111,13 +140,33 @@ impl Entry {
     /// Size and alignment of its archived root, which snapshot bytes must
     /// hold.
     pub(crate) fn root(&self) -> (usize, usize) {
-        self.root
+        (self.root.0 as usize, self.root.1 as usize)
     }
 
     /// Its place in the registry, in the order the linker laid the
     /// registry out (`usize::MAX` until [`number`] ran).
     pub(crate) fn slot(&self) -> usize {
-        self.slot.load(Ordering::Relaxed)
+        match self.slot.load(Ordering::Relaxed) {
+            UNKNOWN => usize::MAX,
+            slot => slot as usize,
+        }
+    }
+
+    /// Its row in this process's snapshot, if it was found there and
+    /// passed its checks (see `thaw::record`).
+    pub(crate) fn checked_row(&self) -> Option<usize> {
+        match self.row.load(Ordering::Acquire) {
+            UNKNOWN => None,
+            row => Some(row as usize),
+        }
+    }
+
+    /// Records that its entry in this process's snapshot is at `row` and
+    /// passed its checks, so that they are not done again.
+    pub(crate) fn set_checked_row(&self, row: usize) {
+        if let Some(row) = u32::try_from(row).ok().filter(|&row| row != UNKNOWN) {
+            self.row.store(row, Ordering::Release);
+        }
     }
 
     /// The version of the crate that defines it (empty if it was not built
@@ -162,9 +211,15 @@ impl Entry {
 
     /// In a freeze run: the value's archive for the snapshot, computed now
     /// unless it already was (when another frozen static used it).
-    pub(crate) fn freeze(&self) -> Option<&FrozenArchive> {
+    pub(crate) fn freeze(&self) -> Option<&'static FrozenArchive> {
         (self.touch)();
         self.frozen.get()
+    }
+
+    /// Keeps the archive a freeze run made of its value, by the thread that
+    /// computed it.
+    pub(crate) fn set_frozen(&self, archive: FrozenArchive) {
+        self.frozen.set(Box::leak(Box::new(archive)));
     }
 
     /// Checks that `bytes` hold a valid encoding of this entry's value:
@@ -174,8 +229,13 @@ impl Entry {
     }
 
     /// How this entry's value was obtained, once it has been accessed.
-    pub fn outcome(&self) -> Option<&Outcome> {
+    pub fn outcome(&self) -> Option<&'static Outcome> {
         self.outcome.get()
+    }
+
+    /// Records how its value was obtained, by the thread that obtained it.
+    pub(crate) fn set_outcome(&self, outcome: &'static Outcome) {
+        self.outcome.set(outcome);
     }
 }
 
@@ -244,7 +304,9 @@ pub(crate) fn in_registry_order() -> Vec<&'static Entry> {
 pub(crate) fn number() {
     #[cfg(fastboot_registry)]
     for (slot, entry) in ENTRIES.iter().enumerate() {
-        entry.slot.store(slot, Ordering::Relaxed);
+        if let Some(slot) = u32::try_from(slot).ok().filter(|&slot| slot != UNKNOWN) {
+            entry.slot.store(slot, Ordering::Relaxed);
+        }
     }
 }
 
@@ -307,7 +369,13 @@ static ACCESSED: std::sync::Mutex<Vec<&'static Entry>> = std::sync::Mutex::new(V
 
 /// Records that `entry` is being accessed for the first time: registers it
 /// where there is no distributed slice.
+///
+/// Every frozen static calls it, so it also links the platform's code run
+/// before `main` into every program with one (through a reference that the
+/// linker cannot drop, made here rather than in each entry, whose every
+/// pointer costs a relocation at load).
 pub(crate) fn first_access(entry: &'static Entry) {
+    std::hint::black_box(&crate::os::BEFORE_MAIN);
     #[cfg(not(fastboot_registry))]
     ACCESSED
         .lock()

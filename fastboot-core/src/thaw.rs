@@ -7,6 +7,7 @@ use crate::config::{self, Mode};
 use crate::format::EntryRecord;
 use crate::os;
 use crate::registry::{self, Entry};
+use crate::report::Outcome;
 use crate::source::{self, Located};
 use crate::vocabulary::{InvalidData, Origin, Reason};
 
@@ -39,34 +40,80 @@ pub fn unavailable() -> Option<&'static Reason> {
 
 /// The entry's record in the snapshot, if present with a matching
 /// fingerprint and data that pass [`check_data`], and where the snapshot
-/// came from; looked up once (by `init()` in strict mode, or at first
-/// access), so that both see the same checks.
+/// came from. The checks are done once (by `init()` in strict mode, or at
+/// first access): the entry then keeps its row (see
+/// `Entry::checked_row`), and later calls read it with no check or search.
+pub fn record(entry: &Entry) -> Result<(EntryRecord<'static>, &'static Origin), Reason> {
+    let located = located().as_ref().map_err(Clone::clone)?;
+    let snapshot = &located.snapshot;
+    let record = if let Some(row) = entry.checked_row() {
+        snapshot.record(row)
+    } else {
+        let (row, record) = look_up(entry, located)?;
+        entry.set_checked_row(row);
+        record
+    };
+    Ok((record, &located.origin))
+}
+
+/// Finds the entry's row and checks it.
 ///
 /// It is under the entry's name, or, where another entry linked into the
 /// program has the same name, under a key naming its crate's version (see
 /// `registry::keys`): looked for only when the name is not there.
-pub fn record(entry: &Entry) -> Result<(EntryRecord<'static>, &'static Origin), Reason> {
-    entry.record.get_or_init(|| look_up(entry)).clone()
-}
-
-fn look_up(entry: &Entry) -> Result<(EntryRecord<'static>, &'static Origin), Reason> {
-    let located = located().as_ref().map_err(Clone::clone)?;
+fn look_up(
+    entry: &Entry,
+    located: &'static Located,
+) -> Result<(usize, EntryRecord<'static>), Reason> {
     let snapshot = &located.snapshot;
-    let find = |key: &str| snapshot.find(key);
-    // By the entry's place in the registry, with no search, in a snapshot
-    // this binary wrote; by name otherwise.
-    let record = if snapshot.slot_is_named(entry.slot(), entry.name()) {
-        snapshot.in_slot(entry.slot())
+    // By the entry's place in the registry, with no search: the snapshot's
+    // slots are in this binary's registry order, since this binary wrote it
+    // (which the producer tells; an embedded snapshot is as trusted as the
+    // code, a file's name is compared). By name otherwise.
+    let slot = entry.slot();
+    let by_slot = if located.origin.is_embedded() {
+        snapshot.slot_row(slot)
     } else {
-        find(entry.name()).or_else(|| entry.keys().iter().find_map(|key| find(key)))
+        snapshot.slot_named(slot, entry.name())
     };
-    let record = record.ok_or(Reason::Missing)?;
+    let found = by_slot
+        .or_else(|| snapshot.position(entry.name()))
+        .or_else(|| entry.keys().iter().find_map(|key| snapshot.position(key)));
+    let Some(row) = found else {
+        return Err(Reason::Missing);
+    };
+    let record = snapshot
+        .checked_record(row)
+        .map_err(|e| Reason::Invalid(InvalidData::Row(e)))?;
     if record.fingerprint != entry.fingerprint() {
         return Err(Reason::Stale);
     }
     let (root_size, root_align) = entry.root();
     check_data(&record, &located.origin, root_size, root_align)?;
-    Ok((record, &located.origin))
+    Ok((row, record))
+}
+
+/// How a value thawed from this process's snapshot was obtained.
+///
+/// # Panics
+/// If no snapshot was located: only values from one are thawed.
+pub fn thawed() -> &'static Outcome {
+    static THAWED: OnceLock<Outcome> = OnceLock::new();
+    THAWED.get_or_init(|| {
+        let located = located().as_ref().expect("thawed from a located snapshot");
+        Outcome::Thawed(located.origin.clone())
+    })
+}
+
+/// How a value computed for `reason` was obtained: shared by every entry
+/// when the reason is the process's (no snapshot, or none usable), or made
+/// for the entry (and kept for the life of the process).
+pub fn computed(reason: Reason) -> &'static Outcome {
+    static UNAVAILABLE: OnceLock<Outcome> = OnceLock::new();
+    match unavailable() {
+        Some(common) if *common == reason => UNAVAILABLE.get_or_init(|| Outcome::Computed(reason)),
+        _ => Box::leak(Box::new(Outcome::Computed(reason))),
+    }
 }
 
 /// Checks what can be checked without the entry's type: the data is aligned

@@ -100,6 +100,8 @@ pub enum InvalidData {
     Checksum,
     /// rkyv's validation rejected it; the message says why.
     Rejected(String),
+    /// Its row in the snapshot's table is malformed.
+    Row(FormatError),
 }
 
 impl fmt::Display for InvalidData {
@@ -111,6 +113,7 @@ impl fmt::Display for InvalidData {
             }
             Self::Checksum => f.write_str("checksum mismatch"),
             Self::Rejected(why) => f.write_str(why),
+            Self::Row(error) => write!(f, "its row: {error}"),
         }
     }
 }

@@ -51,8 +51,40 @@ const NAMES: [&str; 6] = [SQUARES, GREETING, INDEX, BY_ROOT, PLANETS, EARTH];
 /// mutations of the table, names and data get past the checksum.
 pub fn check_snapshot(data: &[u8]) {
     check_parsed(&aligned(data));
+    check_embedded(&aligned(data));
     if let Some(sealed) = reseal(data) {
         check_parsed(&sealed);
+        check_embedded(&sealed);
+    }
+}
+
+/// Parses `bytes` as an embedded snapshot is (its rows checked as they are
+/// read) and reads every row and slot: never a panic, and each row that
+/// passes its check keeps what a parse promises of it; a snapshot that
+/// passes every check of `parse` reads the same either way.
+fn check_embedded(bytes: &[u8]) {
+    let Ok(snapshot) = Snapshot::parse_embedded(bytes) else {
+        assert!(Snapshot::parse(bytes).is_err(), "parse is the stricter");
+        return;
+    };
+    let whole = snapshot.as_bytes();
+    let fully = Snapshot::parse(bytes).ok();
+    for i in 0..=snapshot.len() {
+        let Ok(entry) = snapshot.checked_record(i) else {
+            assert!(fully.is_none() || i == snapshot.len(), "row {i}");
+            continue;
+        };
+        assert!(entry.align.is_power_of_two() && entry.align >= format::MIN_ALIGN);
+        assert_eq!(entry.offset % entry.align as usize, 0);
+        assert_eq!(entry.bytes.as_ptr(), whole[entry.offset..].as_ptr());
+        black_box(snapshot.position(entry.name));
+        if let Some(fully) = fully {
+            assert_eq!(fully.record(i), entry);
+        }
+    }
+    for slot in 0..=snapshot.slots() {
+        black_box(snapshot.slot_row(slot));
+        black_box(snapshot.slot_named(slot, "a"));
     }
 }
 

@@ -11,14 +11,28 @@ use crate::checksum::entry_checksum;
 /// A parsed, structurally checked snapshot borrowing its bytes.
 ///
 /// Parsing checks the header, the table and the names (checksum, bounds,
-/// order, overlap); it does not look at the entries' data.
+/// order, overlap); it does not look at the entries' data. A snapshot
+/// embedded in the running executable may instead have its rows checked
+/// one by one, as they are read (see [`parse_embedded`](Snapshot::parse_embedded)).
 #[derive(Debug, Clone, Copy)]
 pub struct Snapshot<'a> {
     bytes: &'a [u8],
     count: usize,
-    names_start: usize,
+    /// The names area, checked to be UTF-8 by `parse`.
+    names: &'a str,
     slots_start: usize,
     slots: usize,
+    /// Where the metadata ends: entries' data lies after it.
+    meta_len: usize,
+}
+
+/// How much of the table [`Snapshot::parse_with`] checks.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Checks {
+    /// Everything, now.
+    All,
+    /// The header and the areas' bounds now, each row when it is read.
+    RowsWhenRead,
 }
 
 /// One entry of a parsed snapshot.
@@ -44,17 +58,28 @@ impl<'a> Snapshot<'a> {
     /// `bytes` may extend past the snapshot (as a mapped section does); the
     /// snapshot is the prefix whose length the header declares.
     pub fn parse(bytes: &'a [u8]) -> Result<Self, FormatError> {
-        Self::parse_with(bytes, Some(ARCHIVE_ABI))
+        Self::parse_with(bytes, Some(ARCHIVE_ABI), Checks::All)
+    }
+
+    /// Parses a snapshot embedded in the running executable, which is as
+    /// trusted as the executable's code: like [`parse`](Snapshot::parse),
+    /// but without the metadata's checksum (which, like the entries'
+    /// checksums, guards a file's bytes), and with each row checked when it
+    /// is read ([`checked_record`](Snapshot::checked_record)) instead of all
+    /// of them now: a program reads the rows it uses, and its snapshot holds
+    /// one for each of its frozen statics.
+    pub fn parse_embedded(bytes: &'a [u8]) -> Result<Self, FormatError> {
+        Self::parse_with(bytes, Some(ARCHIVE_ABI), Checks::RowsWhenRead)
     }
 
     /// Like [`parse`](Snapshot::parse), but accepts archives written with
     /// any rkyv layout: for tools that move and describe snapshots without
     /// reading their archives.
     pub fn parse_any_abi(bytes: &'a [u8]) -> Result<Self, FormatError> {
-        Self::parse_with(bytes, None)
+        Self::parse_with(bytes, None, Checks::All)
     }
 
-    fn parse_with(bytes: &'a [u8], abi: Option<u32>) -> Result<Self, FormatError> {
+    fn parse_with(bytes: &'a [u8], abi: Option<u32>, checks: Checks) -> Result<Self, FormatError> {
         if bytes.len() < HEADER_LEN {
             return Err(if bytes.len() >= 8 && bytes[..8] != MAGIC {
                 FormatError::BadMagic
@@ -100,7 +125,9 @@ impl<'a> Snapshot<'a> {
                     "{count} entries and {slots} slots do not fit in {declared} bytes"
                 ))
             })?;
-        if meta_checksum(&bytes[..meta_len]) != get_u64(bytes, field::CHECKSUM) {
+        if checks == Checks::All
+            && meta_checksum(&bytes[..meta_len]) != get_u64(bytes, field::CHECKSUM)
+        {
             return Err(FormatError::Checksum);
         }
         let producer_len = get_u32(bytes, field::PRODUCER_LEN) as usize;
@@ -108,15 +135,24 @@ impl<'a> Snapshot<'a> {
             return Err(malformed(format!("producer id of {producer_len} bytes")));
         }
         let names_start = HEADER_LEN + ROW_LEN * count;
+        let slots_start = names_start + names_len;
+        // The names area is checked to be UTF-8 in one pass (far cheaper
+        // than name by name), each name then to start and end on a
+        // character boundary.
+        let names = std::str::from_utf8(&bytes[names_start..slots_start])
+            .map_err(|e| malformed(format!("names are not UTF-8 (at byte {})", e.valid_up_to())))?;
         let snapshot = Snapshot {
             bytes,
             count,
-            names_start,
-            slots_start: names_start + names_len,
+            names,
+            slots_start,
             slots,
+            meta_len,
         };
-        snapshot.check_table(meta_len)?;
-        snapshot.check_slots()?;
+        if checks == Checks::All {
+            snapshot.check_table()?;
+            snapshot.check_slots()?;
+        }
         Ok(snapshot)
     }
 
@@ -136,84 +172,123 @@ impl<'a> Snapshot<'a> {
         get_u32(self.bytes, self.slots_start + SLOT_LEN * slot) as usize
     }
 
-    /// Checks every row: names in bounds, UTF-8 and strictly increasing; data
-    /// in bounds, aligned, after the metadata and not overlapping.
-    fn check_table(&self, meta_len: usize) -> Result<(), FormatError> {
-        let names_end = self.slots_start;
-        // The names area is checked to be UTF-8 in one pass (far cheaper
-        // than name by name), each name then to start and end on a
-        // character boundary.
-        let names = std::str::from_utf8(&self.bytes[self.names_start..names_end])
-            .map_err(|e| malformed(format!("names are not UTF-8 (at byte {})", e.valid_up_to())))?;
-        let mut data_end = meta_len;
+    /// Checks every row (see [`check_row`](Snapshot::check_row)), and that
+    /// names strictly increase and data does not overlap.
+    fn check_table(&self) -> Result<(), FormatError> {
+        let mut data_end = self.meta_len as u64;
         let mut previous: Option<&str> = None;
         for i in 0..self.count {
-            let row = self.row(i);
-            let (name_at, name_len) = (
-                get_u32(row, column::NAME_AT) as usize,
-                get_u32(row, column::NAME_LEN) as usize,
-            );
-            let range = name_at
-                .checked_add(name_len)
-                .filter(|&end| end <= names.len())
-                .map(|end| name_at..end)
-                .ok_or_else(|| malformed(format!("entry {i}: name out of bounds")))?;
-            let name = names
-                .get(range)
-                .ok_or_else(|| malformed(format!("entry {i}: name is not UTF-8")))?;
+            let EntryRecord {
+                name,
+                offset,
+                bytes,
+                ..
+            } = self.check_row(i)?;
+            let (offset, end) = (offset as u64, (offset + bytes.len()) as u64);
             if previous.is_some_and(|p| p >= name) {
                 return Err(malformed(format!(
                     "entry `{name}` is out of order or repeated"
                 )));
             }
             previous = Some(name);
-
-            let (offset, len, align) = (
-                get_u64(row, column::OFFSET),
-                get_u64(row, column::LEN),
-                get_u32(row, column::ALIGN),
-            );
-            if !align.is_power_of_two() || !(MIN_ALIGN..=PAGE).contains(&align) {
-                return Err(malformed(format!("entry `{name}`: alignment {align}")));
+            if offset < data_end {
+                return Err(malformed(format!("entry `{name}` overlaps another")));
             }
-            if offset % u64::from(align) != 0 {
-                return Err(malformed(format!(
-                    "entry `{name}`: offset {offset} not aligned"
-                )));
-            }
-            let end = offset
-                .checked_add(len)
-                .filter(|&end| end <= self.bytes.len() as u64);
-            match end {
-                Some(end) if offset >= data_end as u64 => data_end = end as usize,
-                Some(_) => return Err(malformed(format!("entry `{name}` overlaps another"))),
-                None => return Err(malformed(format!("entry `{name}` extends past the end"))),
-            }
+            data_end = end;
         }
         Ok(())
+    }
+
+    /// Checks the `i`th row (which must exist): its name in bounds and on
+    /// character boundaries; its data in bounds, after the metadata and
+    /// aligned. Returns its entry.
+    fn check_row(&self, i: usize) -> Result<EntryRecord<'a>, FormatError> {
+        let row = self.row(i);
+        let (name_at, name_len) = (
+            get_u32(row, column::NAME_AT) as usize,
+            get_u32(row, column::NAME_LEN) as usize,
+        );
+        let range = name_at
+            .checked_add(name_len)
+            .filter(|&end| end <= self.names.len())
+            .map(|end| name_at..end)
+            .ok_or_else(|| malformed(format!("entry {i}: name out of bounds")))?;
+        let name = self
+            .names
+            .get(range)
+            .ok_or_else(|| malformed(format!("entry {i}: name is not UTF-8")))?;
+        let (offset, len, align) = (
+            get_u64(row, column::OFFSET),
+            get_u64(row, column::LEN),
+            get_u32(row, column::ALIGN),
+        );
+        if !align.is_power_of_two() || !(MIN_ALIGN..=PAGE).contains(&align) {
+            return Err(malformed(format!("entry `{name}`: alignment {align}")));
+        }
+        if offset % u64::from(align) != 0 {
+            return Err(malformed(format!(
+                "entry `{name}`: offset {offset} not aligned"
+            )));
+        }
+        if offset < self.meta_len as u64 {
+            return Err(malformed(format!("entry `{name}` overlaps the table")));
+        }
+        let bytes = usize::try_from(offset)
+            .ok()
+            .zip(usize::try_from(len).ok())
+            .and_then(|(offset, len)| self.bytes.get(offset..offset.checked_add(len)?))
+            .ok_or_else(|| malformed(format!("entry `{name}` extends past the end")))?;
+        Ok(EntryRecord {
+            name,
+            fingerprint: get_u64(row, column::FINGERPRINT),
+            checksum: get_u64(row, column::CHECKSUM),
+            align,
+            offset: offset as usize,
+            bytes,
+        })
     }
 
     fn row(&self, i: usize) -> &'a [u8] {
         &self.bytes[HEADER_LEN + i * ROW_LEN..][..ROW_LEN]
     }
 
-    /// The name of the `i`th entry, as bytes.
-    fn name(&self, i: usize) -> &'a [u8] {
+    /// The name of the `i`th entry; empty if its row is malformed (which
+    /// only a snapshot parsed with
+    /// [`parse_embedded`](Snapshot::parse_embedded) can hold).
+    fn name(&self, i: usize) -> &'a str {
         let row = self.row(i);
-        let name_at = self.names_start + get_u32(row, column::NAME_AT) as usize;
-        &self.bytes[name_at..][..get_u32(row, column::NAME_LEN) as usize]
+        let at = get_u32(row, column::NAME_AT) as usize;
+        let len = get_u32(row, column::NAME_LEN) as usize;
+        at.checked_add(len)
+            .and_then(|end| self.names.get(at..end))
+            .unwrap_or_default()
     }
 
-    fn record(&self, i: usize) -> EntryRecord<'a> {
+    /// The `i`th entry, in name order, after checking its row: needed only
+    /// in a snapshot parsed with [`parse_embedded`](Snapshot::parse_embedded)
+    /// (`parse` checked them all).
+    pub fn checked_record(&self, i: usize) -> Result<EntryRecord<'a>, FormatError> {
+        if i >= self.count {
+            return Err(malformed(format!("row {i} of {}", self.count)));
+        }
+        self.check_row(i)
+    }
+
+    /// The `i`th entry, in name order.
+    ///
+    /// # Panics
+    /// If `i` is not less than [`len`](Snapshot::len), or, in a snapshot
+    /// parsed with [`parse_embedded`](Snapshot::parse_embedded), if its row
+    /// is malformed and was not read with
+    /// [`checked_record`](Snapshot::checked_record).
+    pub fn record(&self, i: usize) -> EntryRecord<'a> {
         let row = self.row(i);
-        let name = self.name(i);
         let (offset, len) = (
             get_u64(row, column::OFFSET) as usize,
             get_u64(row, column::LEN) as usize,
         );
         EntryRecord {
-            // Checked to be UTF-8 by `parse`.
-            name: std::str::from_utf8(name).unwrap_or_default(),
+            name: self.name(i),
             fingerprint: get_u64(row, column::FINGERPRINT),
             checksum: get_u64(row, column::CHECKSUM),
             align: get_u32(row, column::ALIGN),
@@ -278,27 +353,38 @@ impl<'a> Snapshot<'a> {
         (slot < self.slots).then(|| self.record(self.row_in(slot)))
     }
 
-    /// Whether the entry of the `slot`th frozen static is named `name` (or
-    /// keyed `name@...`, see the registry's keys), without reading it whole.
-    pub fn slot_is_named(&self, slot: usize, name: &str) -> bool {
-        slot < self.slots && {
-            let row_name = self.name(self.row_in(slot));
-            row_name
-                .strip_prefix(name.as_bytes())
-                .is_some_and(|rest| rest.is_empty() || rest[0] == b'@')
-        }
+    /// The row of the `slot`th frozen static of the producer's registry, if
+    /// the snapshot has that slot and its entry is named `name` (or keyed
+    /// `name@...`, see the registry's keys): no search, no copy.
+    pub fn slot_named(&self, slot: usize, name: &str) -> Option<usize> {
+        let row = self.slot_row(slot).filter(|&row| row < self.count)?;
+        let rest = self.name(row).strip_prefix(name)?;
+        (rest.is_empty() || rest.starts_with('@')).then_some(row)
     }
 
-    /// The entry called `name`, by binary search over the names' bytes
-    /// (whose order is that of the strings).
+    /// The row of the `slot`th frozen static of the producer's registry, if
+    /// the snapshot has that slot (in a snapshot parsed with
+    /// [`parse_embedded`](Snapshot::parse_embedded), the row may not exist:
+    /// read it with [`checked_record`](Snapshot::checked_record)).
+    pub fn slot_row(&self, slot: usize) -> Option<usize> {
+        (slot < self.slots).then(|| self.row_in(slot))
+    }
+
+    /// The entry called `name`.
     pub fn find(&self, name: &str) -> Option<EntryRecord<'a>> {
+        self.position(name).map(|row| self.record(row))
+    }
+
+    /// The row of the entry called `name`, by binary search over the names
+    /// (whose order is that of their bytes).
+    pub fn position(&self, name: &str) -> Option<usize> {
         let (mut lo, mut hi) = (0, self.count);
         while lo < hi {
             let mid = lo + (hi - lo) / 2;
-            match self.name(mid).cmp(name.as_bytes()) {
+            match self.name(mid).cmp(name) {
                 std::cmp::Ordering::Less => lo = mid + 1,
                 std::cmp::Ordering::Greater => hi = mid,
-                std::cmp::Ordering::Equal => return Some(self.record(mid)),
+                std::cmp::Ordering::Equal => return Some(mid),
             }
         }
         None

@@ -229,12 +229,13 @@ fn assert_malformed(bytes: &[u8], what: &str) {
     }
 }
 
-#[test]
-fn hostile_tables_are_rejected_even_with_a_valid_checksum() {
-    type Edit = Box<dyn Fn(&mut [u8])>;
-    let good = sample();
-    let len = good.len() as u64;
-    let cases: Vec<(&str, Edit)> = vec![
+type Edit = Box<dyn Fn(&mut [u8])>;
+
+/// Edits of a [`sample`] snapshot's metadata that break it, and what
+/// `parse` says of each.
+fn hostile_edits() -> Vec<(&'static str, Edit)> {
+    let len = sample().len() as u64;
+    vec![
         (
             "not aligned",
             Box::new(|b| put_u64(b, row(0) + 16, get_u64(b, row(0) + 16) + 1)),
@@ -274,10 +275,51 @@ fn hostile_tables_are_rejected_even_with_a_valid_checksum() {
         ("do not fit", Box::new(|b| put_u32(b, 24, u32::MAX))),
         ("do not fit", Box::new(|b| put_u32(b, 28, u32::MAX))),
         ("producer id", Box::new(|b| put_u32(b, 40, 65))),
-    ];
-    for (what, edit) in cases {
-        assert_malformed(&resealed(good.clone(), edit), what);
+    ]
+}
+
+#[test]
+fn hostile_tables_are_rejected_even_with_a_valid_checksum() {
+    for (what, edit) in hostile_edits() {
+        assert_malformed(&resealed(sample(), edit), what);
     }
+}
+
+#[test]
+fn an_embedded_snapshot_has_each_row_checked_when_read() {
+    for (what, edit) in hostile_edits() {
+        let bad = resealed(sample(), edit);
+        let snapshot = match Snapshot::parse_embedded(&bad) {
+            Err(FormatError::Malformed(why)) => {
+                assert!(why.contains(what), "{why}");
+                continue;
+            }
+            Err(other) => panic!("{what}: {other:?}"),
+            Ok(snapshot) => snapshot,
+        };
+        let errors: Vec<String> = (0..=snapshot.len())
+            .filter_map(|i| snapshot.checked_record(i).err())
+            .map(|e| e.to_string())
+            .collect();
+        // The row past the end is refused; a row that is wrong in itself
+        // is refused when read. Order and overlap between rows are not
+        // checked: they matter to no reader of one row.
+        assert!(
+            errors.iter().any(|e| e.contains("row 3 of 3")),
+            "{errors:?}"
+        );
+        let between_rows = ["overlaps", "out of order"].contains(&what);
+        assert_eq!(
+            errors.iter().any(|e| e.contains(what)),
+            !between_rows,
+            "{what}: {errors:?}"
+        );
+    }
+    // Nor is the metadata's checksum (which guards files).
+    let mut flipped = sample();
+    flipped[row(0) + 8] ^= 1;
+    assert!(Snapshot::parse(&flipped).is_err());
+    assert!(Snapshot::parse_embedded(&flipped).is_ok());
 }
 
 #[test]
@@ -380,7 +422,8 @@ fn slots_give_each_registry_entry_its_row() {
         .collect();
     assert_eq!(names, ["c", "a", "b", "a"]);
     assert_eq!(snapshot.in_slot(4), None);
-    assert!(snapshot.slot_is_named(0, "c") && !snapshot.slot_is_named(0, "a"));
+    assert_eq!(snapshot.slot_named(0, "c"), Some(2));
+    assert_eq!(snapshot.slot_named(0, "a"), None);
     // A key naming a version (`name@version`, see the registry) is the
     // entry's too; a longer name is not.
     let keyed = Writer::new(
@@ -397,15 +440,16 @@ fn slots_give_each_registry_entry_its_row() {
         writer.finish().unwrap().into_inner()
     };
     let keyed = Snapshot::parse(&keyed).unwrap();
-    assert!(keyed.slot_is_named(0, "lib::t"));
-    assert!(!keyed.slot_is_named(1, "lib::t"));
-    assert!(!keyed.slot_is_named(0, "lib"));
-    assert!(!snapshot.slot_is_named(usize::MAX, "a"));
+    assert_eq!(keyed.slot_named(0, "lib::t"), Some(0));
+    assert_eq!(keyed.slot_named(1, "lib::t"), None);
+    assert_eq!(keyed.slot_named(0, "lib"), None);
+    assert_eq!(snapshot.slot_named(usize::MAX, "a"), None);
     // Without slots (a snapshot written by other means), none is named.
     let plain = sample();
-    assert!(!Snapshot::parse(&plain)
-        .unwrap()
-        .slot_is_named(0, "a::first"));
+    assert_eq!(
+        Snapshot::parse(&plain).unwrap().slot_named(0, "a::first"),
+        None
+    );
 }
 
 #[test]
