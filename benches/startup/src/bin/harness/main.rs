@@ -7,6 +7,7 @@
 //! Usage: `harness [--sizes 1KB,1MB,90MB[,1GB]] [--docs DIR] [--runs N]
 //! [--phase-runs N] [--processes N]`.
 
+mod many;
 mod measure;
 mod report;
 mod sys;
@@ -236,11 +237,13 @@ fn run() -> Result<()> {
         options.processes
     ));
     let sharing = measure_sharing(&work.join(&largest), options.processes)?;
+    let many = many::measure(&options, &built, &plain["empty"], &work)?;
 
     let load_after = load_average();
     let report = Report {
         results: &results,
         sharing: &sharing,
+        many: &many,
         runs: options.runs,
         phase_runs: options.phase_runs,
         load_before,

@@ -6,6 +6,7 @@ use std::process::Command;
 
 use serde_json::{json, Value};
 
+use crate::many::ManyStatics;
 use crate::measure::Sharing;
 use crate::{PerOrigin, Row, SizeResults, Step};
 
@@ -13,6 +14,7 @@ use crate::{PerOrigin, Row, SizeResults, Step};
 pub struct Report<'a> {
     pub results: &'a [SizeResults],
     pub sharing: &'a [Sharing],
+    pub many: &'a ManyStatics,
     pub runs: usize,
     pub phase_runs: usize,
     pub load_before: String,
@@ -213,6 +215,18 @@ impl Report<'_> {
                 "snapshot_shared_clean_kib": s.snapshot_shared_clean,
                 "snapshot_private_kib": s.snapshot_private,
             })).collect::<Vec<_>>(),
+            "many_statics": {
+                "rows": self.many.rows.iter().map(|r| json!({
+                    "id": r.id, "median_s": r.median,
+                    "interleaved_median_s": r.interleaved.map(|i| i.median),
+                    "interleaved_empty_median_s": r.interleaved.map(|i| i.empty_median),
+                    "minor_faults": r.minor_faults, "peak_rss_kib": r.peak_rss_kib,
+                })).collect::<Vec<_>>(),
+                "first_access_ns": self.many.phases.first,
+                "other_first_access_ns": self.many.phases.other_first,
+                "later_access_ns": self.many.phases.later,
+                "phase_runs": self.many.phase_runs,
+            },
         })
     }
 
@@ -273,8 +287,53 @@ impl Report<'_> {
         self.freeze_table(w);
         self.phase_tables(w);
         self.sharing_table(w);
+        self.many_statics_table(w);
         self.targets(w);
         md
+    }
+
+    /// The program with 1,000 small frozen statics against `empty main`.
+    fn many_statics_table(&self, w: &mut String) {
+        let many = self.many;
+        let _ = writeln!(
+            w,
+            "## 1,000 frozen statics
+"
+        );
+        let _ = writeln!(
+            w,
+            "[`many_statics`](../benches/startup/src/bin/many_statics.rs): 1,000 small frozen \
+             statics (a `u64` each), its snapshot in its section; it reads every one, then every \
+             one again, and prints the sum. Whole processes, medians interleaved with `empty \
+             main` (as above):\n"
+        );
+        let _ = writeln!(w, "| program | hyperfine median | interleaved median | × empty main | minor faults | peak RSS |");
+        let _ = writeln!(w, "|---|--:|--:|--:|--:|--:|");
+        for row in &many.rows {
+            let ratio = row.interleaved.map_or("–".into(), |i| {
+                format!("{:.2}×", i.median / i.empty_median)
+            });
+            let _ = writeln!(
+                w,
+                "| {} | {} | {} | {ratio} | {} | {} KiB |",
+                row.name,
+                human_time(row.median),
+                interleaved_cell(row),
+                row.minor_faults,
+                row.peak_rss_kib
+            );
+        }
+        let _ = writeln!(
+            w,
+            "\nIn process, as the program measures its accesses (`Instant` around each loop; \
+             medians of {} processes): the very first access, which locates and parses the \
+             snapshot, **{:.1} µs**; each of the 999 other first accesses, **{:.1} ns**; each \
+             later access (the value's memory already touched), **{:.1} ns**.\n",
+            many.phase_runs,
+            many.phases.first / 1e3,
+            many.phases.other_first,
+            many.phases.later,
+        );
     }
 
     fn modes_table(&self, w: &mut String) {
