@@ -11,10 +11,10 @@
 use std::collections::{BTreeMap, HashMap};
 use std::hint::black_box;
 
-use fastboot_core::__private::{self as archive, FreezeSorted};
-use fastboot_core::Freezable;
-use fastboot_core::format::{self, footer::Footer, EntryData, Snapshot, HEADER_LEN, ROW_LEN};
+use fastboot_core::__private::{self as archive, ArchiveSink, FreezeSorted};
 use fastboot_core::contract::BuildId;
+use fastboot_core::format::{self, footer::Footer, EntryData, Snapshot, HEADER_LEN, ROW_LEN};
+use fastboot_core::Freezable;
 use rkyv::util::AlignedVec;
 use rkyv::{Archive, Archived, Serialize};
 
@@ -271,7 +271,11 @@ pub fn seeds() -> Vec<(&'static str, Vec<u8>)> {
         .map(|(i, w)| (w.to_owned(), (0..i as u32).collect()))
         .collect();
     // Archived as a freeze run does: in sorted key order.
-    let index = FreezeSorted::archive(&archive::Freeze(&index)).unwrap();
+    let index = {
+        let mut sink = ArchiveSink::in_memory();
+        FreezeSorted::archive(&archive::Freeze(&index), &mut sink).unwrap();
+        sink.into_bytes()
+    };
     let by_root: BTreeMap<u32, String> = (1..=12u32).map(|i| (i, (i * i).to_string())).collect();
     let by_root = archive::archive(&by_root);
     let planets = vec![
