@@ -131,8 +131,9 @@ impl<M: Mode> Frozen<M> {
     ) -> M::Kept {
         registry::first_access(&self.entry);
         // Only the thread that initialises `value` gets here, and records an
-        // outcome. Thawing runs no user code, so only computing can be part
-        // of a cycle.
+        // outcome. Computing, and thawing where it runs the user's code (see
+        // `thaw`), mark the static as in progress, so that a cycle through
+        // them is a panic naming it, never a re-entrant `get_or_init`.
         match self.thaw() {
             Ok(kept) => {
                 self.entry.set_outcome(thaw::thawed());
@@ -229,6 +230,9 @@ impl<M: Mode> Frozen<M> {
 
     fn thaw(&'static self) -> Result<M::Kept, Reason> {
         let (record, origin) = thaw::record(&self.entry)?;
+        let embedded = origin.is_embedded();
+        let _thawing =
+            (M::THAW_RUNS_USER_CODE || !embedded).then(|| InProgress::enter(&self.entry));
         // SAFETY: the bytes are mapped for the life of the process (a loaded
         // segment, or a leaked mapping), aligned and long enough for the
         // root (checked by `thaw::record`). Bytes from a file are validated by the mode
@@ -239,13 +243,14 @@ impl<M: Mode> Frozen<M> {
         // as immutable: they were written for this very binary (same
         // build-id) and this name, type, mode and definition (same
         // fingerprint).
-        let kept = unsafe { M::thaw(record.bytes, origin.is_embedded()) };
+        let kept = unsafe { M::thaw(record.bytes, embedded) };
         kept.map_err(Reason::Invalid)
     }
 }
 
 thread_local! {
-    /// The frozen statics this thread is computing, outermost first.
+    /// The frozen statics this thread is computing (or thawing, where that
+    /// runs the user's code), outermost first.
     static IN_PROGRESS: RefCell<Vec<&'static Entry>> = const { RefCell::new(Vec::new()) };
     /// How many: the first access of a frozen static, when none is being
     /// computed, reads this alone (a `Cell` of a type with no destructor

@@ -36,6 +36,12 @@ pub trait Mode: 'static {
     /// in another mode is stale.
     const NAME: &'static str;
 
+    /// Whether [`thaw`](Mode::thaw) may run the user's code even on trusted
+    /// (embedded) bytes: a `Deserialize` implementation, which may read
+    /// another frozen static. Checking untrusted bytes may run the user's
+    /// code in any mode (a `bytecheck` implementation).
+    const THAW_RUNS_USER_CODE: bool;
+
     /// The value's encoding for a snapshot, deterministic for the types the
     /// mode is given by the macro (a top-level `HashMap` of a plain type
     /// is archived in canonical order by the macro itself, see
@@ -168,6 +174,7 @@ where
     type Kept = &'static W::Archived;
 
     const NAME: &'static str = "zero-copy";
+    const THAW_RUNS_USER_CODE: bool = false;
 
     const ROOT: (usize, usize) = (size_of::<W::Archived>(), align_of::<W::Archived>());
 
@@ -219,6 +226,7 @@ where
     type Kept = T;
 
     const NAME: &'static str = "deserialize";
+    const THAW_RUNS_USER_CODE: bool = true;
     const ROOT: (usize, usize) = (size_of::<W::Archived>(), align_of::<W::Archived>());
 
     fn encode(value: &T, sink: &mut ArchiveSink) -> ArchiveResult {
@@ -274,6 +282,7 @@ where
     type Kept = T;
 
     const NAME: &'static str = crate::serde_format::NAME;
+    const THAW_RUNS_USER_CODE: bool = true;
     // MessagePack has no alignment: any bytes may hold a value.
     const ROOT: (usize, usize) = (0, 1);
 

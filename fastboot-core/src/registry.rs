@@ -67,9 +67,9 @@ const UNKNOWN: u32 = u32::MAX;
 /// A `&'static T` set at most once: an atomic pointer, so that reading and
 /// setting it cost a load and a compare-exchange (a `OnceLock` is a `Once`
 /// state machine, and every frozen static has one of these).
-struct SetOnce<T: 'static>(AtomicPtr<T>);
+struct SetOnce<T: Sync + 'static>(AtomicPtr<T>);
 
-impl<T> SetOnce<T> {
+impl<T: Sync> SetOnce<T> {
     const fn new() -> Self {
         SetOnce(AtomicPtr::new(std::ptr::null_mut()))
     }

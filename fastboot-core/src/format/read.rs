@@ -282,6 +282,7 @@ impl<'a> Snapshot<'a> {
     /// is malformed and was not read with
     /// [`checked_record`](Snapshot::checked_record).
     pub fn record(&self, i: usize) -> EntryRecord<'a> {
+        assert!(i < self.count, "row {i} of {}", self.count);
         let row = self.row(i);
         let (offset, len) = (
             get_u64(row, column::OFFSET) as usize,
@@ -350,7 +351,8 @@ impl<'a> Snapshot<'a> {
     /// The entry of the `slot`th frozen static of the producer's registry,
     /// if the snapshot has that slot.
     pub fn in_slot(&self, slot: usize) -> Option<EntryRecord<'a>> {
-        (slot < self.slots).then(|| self.record(self.row_in(slot)))
+        let row = self.slot_row(slot).filter(|&row| row < self.count)?;
+        Some(self.record(row))
     }
 
     /// The row of the `slot`th frozen static of the producer's registry, if

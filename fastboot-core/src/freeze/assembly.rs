@@ -185,7 +185,14 @@ impl Assembly {
             Some(first) if first != made => {
                 return Err(FreezeError::DuplicateName(entry.display_name()));
             }
-            Some(_) => return Ok(stored),
+            Some(_) => {
+                // Another entry of this key made the same bytes first, and
+                // may be waiting for its turn, which this one (streamed
+                // straight to its place) held up: place it now. It writes
+                // the same bytes where this one's lie.
+                self.place_waiting(&mut state)?;
+                return Ok(stored);
+            }
             None => state.keys[key].made = Some(made),
         }
         if direct && stored.len >= crate::format::PAGE_ALIGN_THRESHOLD {
